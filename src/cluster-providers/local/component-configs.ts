@@ -1,0 +1,228 @@
+// Configuration files and command lines of the local cluster's components: pure functions of the
+// layout, so that what the cluster runs with can be read (and unit-tested) in one place.
+import YAML from 'yaml';
+import type { LocalLayout } from './layout.ts';
+import type { Pki } from './pki.ts';
+
+export const sandboxImage = 'registry.k8s.io/pause:3.10.1';
+export const serviceClusterIpRange = '10.0.0.0/24';
+
+export function kubeconfigYaml(opts: { server: string; caFile: string; certFile: string; keyFile: string; user: string }): string {
+  return YAML.stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'lesson-harness', cluster: { server: opts.server, 'certificate-authority': opts.caFile } }],
+    users: [{ name: opts.user, user: { 'client-certificate': opts.certFile, 'client-key': opts.keyFile } }],
+    contexts: [{ name: 'lesson-harness', context: { cluster: 'lesson-harness', user: opts.user } }],
+    'current-context': 'lesson-harness',
+  });
+}
+
+export function containerdConfigToml(l: LocalLayout, pki: Pki, registryAuth: { user: string; password: string }): string {
+  const registryHost = `127.0.0.1:${l.ports.registry}`;
+  // restrict_oom_score_adj: these machines lack CAP_SYS_RESOURCE, and containerd asks for -998 on
+  // every sandbox; without it no pod ever starts. netns_mounts_under_state_dir keeps network
+  // namespaces inside our state directory, so teardown never has to guess which netns are ours.
+  return `version = 2
+root = "${l.containerd.root}"
+state = "${l.containerd.state}"
+disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.devmapper", "io.containerd.tracing.processor.v1.otlp", "io.containerd.internal.v1.tracing"]
+
+[grpc]
+  address = "${l.containerd.socket}"
+
+[ttrpc]
+  address = "${l.containerd.socket}.ttrpc"
+
+[debug]
+  address = ""
+
+[metrics]
+  address = ""
+
+[plugins."io.containerd.grpc.v1.cri"]
+  sandbox_image = "${sandboxImage}"
+  restrict_oom_score_adj = true
+  netns_mounts_under_state_dir = true
+  enable_tls_streaming = true
+  stream_server_address = "127.0.0.1"
+  stream_server_port = "${l.ports.containerdStream}"
+  [plugins."io.containerd.grpc.v1.cri".containerd]
+    snapshotter = "overlayfs"
+    default_runtime_name = "runc"
+    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+      runtime_type = "io.containerd.runc.v2"
+      [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
+        SystemdCgroup = false
+  [plugins."io.containerd.grpc.v1.cri".cni]
+    bin_dir = "/usr/lib/cni"
+    conf_dir = "${l.cni.confDir}"
+  [plugins."io.containerd.grpc.v1.cri".registry]
+    config_path = "${l.containerd.certsDir}"
+    [plugins."io.containerd.grpc.v1.cri".registry.configs."${registryHost}".auth]
+      username = "${registryAuth.user}"
+      password = "${registryAuth.password}"
+    [plugins."io.containerd.grpc.v1.cri".registry.configs."${registryHost}".tls]
+      ca_file = "${pki.caCert}"
+`;
+}
+
+/** hosts.toml sending pulls for an upstream registry to the local one; upstream is never tried. */
+export function registryHostsToml(upstream: string, l: LocalLayout, pki: Pki): string {
+  const server = upstream === 'docker.io' ? 'https://registry-1.docker.io' : `https://${upstream}`;
+  return `server = "${server}"
+
+[host."https://127.0.0.1:${l.ports.registry}"]
+  capabilities = ["pull", "resolve"]
+  ca = "${pki.caCert}"
+`;
+}
+
+export function cniConflist(l: LocalLayout): string {
+  // No ipMasq, no gateway, no portmap: lesson pods need no network beyond their own, and this way
+  // the cluster adds no iptables rule and changes no host sysctl; teardown only removes the bridge.
+  return JSON.stringify({
+    cniVersion: '1.0.0',
+    name: 'lesson-harness',
+    plugins: [
+      {
+        type: 'bridge',
+        bridge: l.cni.bridge,
+        isGateway: false,
+        ipMasq: false,
+        ipam: { type: 'host-local', ranges: [[{ subnet: l.cni.subnet }]], dataDir: l.cni.ipamDir },
+      },
+    ],
+  }, null, 2);
+}
+
+export function kubeletConfigYaml(l: LocalLayout, pki: Pki): string {
+  return YAML.stringify({
+    apiVersion: 'kubelet.config.k8s.io/v1beta1',
+    kind: 'KubeletConfiguration',
+    address: '127.0.0.1',
+    port: l.ports.kubelet,
+    readOnlyPort: 0,
+    healthzPort: 0,
+    authentication: { anonymous: { enabled: false }, webhook: { enabled: true }, x509: { clientCAFile: pki.caCert } },
+    authorization: { mode: 'Webhook' },
+    tlsCertFile: pki.cert('kubelet-serving'),
+    tlsPrivateKeyFile: pki.key('kubelet-serving'),
+    rotateCertificates: false,
+    serverTLSBootstrap: false,
+    cgroupDriver: 'cgroupfs',
+    cgroupRoot: l.cgroupRoot,
+    failCgroupV1: false,
+    failSwapOn: false,
+    containerRuntimeEndpoint: `unix://${l.containerd.socket}`,
+    // Without CAP_SYS_RESOURCE a negative score is refused; 0 keeps the kubelet from logging it forever.
+    oomScoreAdj: 0,
+    // Eviction would start deleting lesson pods on a host with a fairly full disk; an ephemeral
+    // cluster has nothing to protect, so only near-exhaustion counts.
+    evictionHard: { 'memory.available': '100Mi', 'nodefs.available': '1%', 'imagefs.available': '1%', 'nodefs.inodesFree': '1%' },
+    imageGCHighThresholdPercent: 100,
+    imageGCLowThresholdPercent: 99,
+    clusterDomain: 'cluster.local',
+    resolvConf: '/etc/resolv.conf',
+    // Status reaches the API sooner: lesson timelines are more precise and exercises end earlier.
+    nodeStatusReportFrequency: '10s',
+    syncFrequency: '10s',
+    fileCheckFrequency: '60s',
+    staticPodPath: '',
+    serializeImagePulls: false,
+    enableServer: true,
+  });
+}
+
+export function schedulerConfigYaml(kubeconfig: string): string {
+  return YAML.stringify({
+    apiVersion: 'kubescheduler.config.k8s.io/v1',
+    kind: 'KubeSchedulerConfiguration',
+    clientConnection: { kubeconfig },
+    leaderElection: { leaderElect: false },
+  });
+}
+
+export function registryConfigYaml(l: LocalLayout, pki: Pki, storageDir: string): string {
+  return YAML.stringify({
+    version: 0.1,
+    log: { level: 'warn', accesslog: { disabled: true } },
+    storage: { filesystem: { rootdirectory: storageDir }, delete: { enabled: false } },
+    http: { addr: `127.0.0.1:${l.ports.registry}`, tls: { certificate: pki.cert('registry'), key: pki.key('registry') } },
+    auth: { htpasswd: { realm: 'lesson-harness', path: l.registry.htpasswd } },
+  });
+}
+
+export interface ComponentCommand {
+  name: string;
+  args: string[];
+}
+
+/** The command lines of the Kubernetes components (run through the multi-call binary). */
+export function kubernetesCommands(l: LocalLayout, pki: Pki, sa: { privateKey: string; publicKey: string }, advertiseAddress: string): ComponentCommand[] {
+  const kc = (name: string): string => `${l.kubeconfigs}/${name}.kubeconfig`;
+  const p = l.ports;
+  return [
+    {
+      name: 'etcd',
+      args: [
+        '--name=lesson-harness', `--data-dir=${l.etcdData}`,
+        `--listen-client-urls=https://127.0.0.1:${p.etcdClient}`, `--advertise-client-urls=https://127.0.0.1:${p.etcdClient}`,
+        `--listen-peer-urls=https://127.0.0.1:${p.etcdPeer}`, `--initial-advertise-peer-urls=https://127.0.0.1:${p.etcdPeer}`,
+        `--initial-cluster=lesson-harness=https://127.0.0.1:${p.etcdPeer}`,
+        '--listen-metrics-urls=',
+        `--cert-file=${pki.cert('etcd-server')}`, `--key-file=${pki.key('etcd-server')}`, `--trusted-ca-file=${pki.caCert}`, '--client-cert-auth',
+        `--peer-cert-file=${pki.cert('etcd-server')}`, `--peer-key-file=${pki.key('etcd-server')}`, `--peer-trusted-ca-file=${pki.caCert}`, '--peer-client-cert-auth',
+        // The cluster lives for one run: durability buys nothing and fsync costs seconds on start.
+        '--unsafe-no-fsync', '--log-level=warn',
+      ],
+    },
+    {
+      name: 'kube-apiserver',
+      args: [
+        `--etcd-servers=https://127.0.0.1:${p.etcdClient}`, `--etcd-cafile=${pki.caCert}`,
+        `--etcd-certfile=${pki.cert('apiserver-etcd-client')}`, `--etcd-keyfile=${pki.key('apiserver-etcd-client')}`,
+        '--bind-address=127.0.0.1', `--secure-port=${p.apiserver}`, `--advertise-address=${advertiseAddress}`,
+        `--tls-cert-file=${pki.cert('apiserver')}`, `--tls-private-key-file=${pki.key('apiserver')}`, `--client-ca-file=${pki.caCert}`,
+        '--authorization-mode=Node,RBAC', '--anonymous-auth=false',
+        `--service-account-key-file=${sa.publicKey}`, `--service-account-signing-key-file=${sa.privateKey}`,
+        '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+        `--service-cluster-ip-range=${serviceClusterIpRange}`,
+        `--kubelet-client-certificate=${pki.cert('apiserver-kubelet-client')}`, `--kubelet-client-key=${pki.key('apiserver-kubelet-client')}`,
+        `--kubelet-certificate-authority=${pki.caCert}`,
+        // The kubelet listens on 127.0.0.1 only; its node is named "localhost" so this resolves there.
+        '--kubelet-preferred-address-types=Hostname',
+        // Nothing serves on the advertised address, so keep it out of the kubernetes Service.
+        '--endpoint-reconciler-type=none',
+        '--allow-privileged=true', '--profiling=false',
+      ],
+    },
+    {
+      name: 'kube-controller-manager',
+      args: [
+        `--kubeconfig=${kc('controller-manager')}`, `--authentication-kubeconfig=${kc('controller-manager')}`,
+        `--authorization-kubeconfig=${kc('controller-manager')}`,
+        '--bind-address=127.0.0.1', `--secure-port=${p.controllerManager}`, `--cert-dir=${l.root}/controller-manager`,
+        '--controllers=*', '--leader-elect=false', '--use-service-account-credentials=true',
+        `--service-account-private-key-file=${sa.privateKey}`, `--root-ca-file=${pki.caCert}`,
+        `--cluster-signing-cert-file=${pki.caCert}`, `--cluster-signing-key-file=${pki.caKey}`,
+        `--service-cluster-ip-range=${serviceClusterIpRange}`, '--profiling=false',
+      ],
+    },
+    {
+      name: 'kube-scheduler',
+      args: [
+        `--config=${l.root}/scheduler-config.yaml`,
+        `--authentication-kubeconfig=${kc('scheduler')}`, `--authorization-kubeconfig=${kc('scheduler')}`,
+        '--bind-address=127.0.0.1', `--secure-port=${p.scheduler}`, `--cert-dir=${l.root}/scheduler`, '--profiling=false',
+      ],
+    },
+    {
+      name: 'kubelet',
+      args: [
+        `--config=${l.kubelet.config}`, `--kubeconfig=${kc('kubelet')}`, `--root-dir=${l.kubelet.root}`,
+        `--hostname-override=localhost`, `--cert-dir=${l.kubelet.root}/pki`,
+      ],
+    },
+  ];
+}

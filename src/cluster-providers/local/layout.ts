@@ -1,0 +1,64 @@
+// Where each part of the local cluster lives on disk and which loopback port it listens on.
+import path from 'node:path';
+
+export interface LocalLayout {
+  root: string;
+  logs: string;
+  pki: string;
+  etcdData: string;
+  containerd: { root: string; state: string; socket: string; config: string; certsDir: string };
+  cni: { confDir: string; ipamDir: string; bridge: string; subnet: string };
+  kubelet: { root: string; config: string };
+  registry: { config: string; htpasswd: string };
+  kubeconfigs: string;
+  /** cgroup parent of every pod (under each v1 controller), so teardown knows exactly what is ours. */
+  cgroupRoot: string;
+  adminKubeconfig: string;
+  stateFile: string;
+  ports: LocalPorts;
+}
+
+export interface LocalPorts {
+  etcdClient: number;
+  etcdPeer: number;
+  apiserver: number;
+  controllerManager: number;
+  scheduler: number;
+  kubelet: number;
+  registry: number;
+  containerdStream: number;
+}
+
+export function localLayout(root: string, portBase: number): LocalLayout {
+  const at = (...parts: string[]): string => path.join(root, ...parts);
+  return {
+    root,
+    logs: at('logs'),
+    pki: at('pki'),
+    etcdData: at('etcd'),
+    containerd: {
+      root: at('containerd', 'root'),
+      state: at('containerd', 'state'),
+      socket: at('containerd', 'containerd.sock'),
+      config: at('containerd', 'config.toml'),
+      certsDir: at('containerd', 'certs.d'),
+    },
+    cni: { confDir: at('cni', 'net.d'), ipamDir: at('cni', 'ipam'), bridge: 'lh0', subnet: '10.244.0.0/24' },
+    kubelet: { root: at('kubelet'), config: at('kubelet-config.yaml') },
+    registry: { config: at('registry', 'config.yml'), htpasswd: at('registry', 'htpasswd') },
+    kubeconfigs: at('kubeconfigs'),
+    cgroupRoot: '/lesson-harness',
+    adminKubeconfig: at('kubeconfigs', 'admin.kubeconfig'),
+    stateFile: at('state.json'),
+    ports: {
+      etcdClient: portBase,
+      etcdPeer: portBase + 1,
+      apiserver: portBase + 2,
+      controllerManager: portBase + 3,
+      scheduler: portBase + 4,
+      kubelet: portBase + 5,
+      registry: portBase + 6,
+      containerdStream: portBase + 7,
+    },
+  };
+}

@@ -1,0 +1,42 @@
+// Every default of the harness in one place, each with the reason for its value.
+// Environment variables all start with LESSON_HARNESS_ and are listed in the README.
+import os from 'node:os';
+import path from 'node:path';
+
+const env = process.env;
+
+function envNumber(name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new TypeError(`Expected ${name} to be a positive integer, got \`${raw}\``);
+  }
+  return value;
+}
+
+export const defaults = {
+  /** Where built artefacts live between runs (the Kubernetes binary, the image registry's storage). */
+  cacheDir: env.LESSON_HARNESS_CACHE ?? path.join(env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'lesson-harness'),
+  /** The local cluster's state: certificates, etcd data, containerd root. Removed on stop, logs kept. */
+  localStateDir: env.LESSON_HARNESS_LOCAL_DIR ?? '/var/lib/lesson-harness/local',
+  /**
+   * First of the loopback ports the local cluster uses (base+0 … base+7). Uncommon on purpose,
+   * so that a kind cluster or a system Kubernetes on 6443/2379/10250 does not collide.
+   */
+  portBase: envNumber('LESSON_HARNESS_PORT_BASE', 26400),
+  /** Node name; "localhost" so the apiserver reaches the kubelet on 127.0.0.1 (see local-cluster-provider.ts). */
+  nodeName: 'localhost',
+  timeouts: {
+    /** Cold component start on a loaded 2-core machine: apiserver bootstrap takes the longest. */
+    clusterStartMs: envNumber('LESSON_HARNESS_CLUSTER_START_TIMEOUT_MS', 120_000),
+    /** A process asked to stop with SIGTERM gets this long before SIGKILL. */
+    processStopMs: 3_000,
+    /** Applying one manifest. */
+    applyMs: 15_000,
+    /** A lesson exercise from apply to its terminal Job condition (job-2 needs ~40 s when cold). */
+    exerciseMs: envNumber('LESSON_HARNESS_EXERCISE_TIMEOUT_MS', 180_000),
+    /** One shell command of a lesson that does not end by itself is cut after this long. */
+    commandMs: 60_000,
+  },
+} as const;
