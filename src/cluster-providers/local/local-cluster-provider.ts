@@ -1,0 +1,275 @@
+// The embedded default cluster: real upstream Kubernetes components (built by
+// scripts/build-kubernetes.sh) and the project's own containerd, run on this host.
+import { randomBytes } from 'node:crypto';
+import { chmod, copyFile, mkdir, readFile, symlink, writeFile, rm } from 'node:fs/promises';
+import https from 'node:https';
+import path from 'node:path';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { execa } from 'execa';
+import { defaults } from '../../config/defaults.ts';
+import { HarnessError } from '../../errors/harness-error.ts';
+import { Supervisor, tail } from '../../process/supervisor.ts';
+import { stderrLog, type ClusterProvider, type ClusterStartOptions, type StartedCluster } from '../cluster-provider.ts';
+import {
+  cniConflist, containerdConfigToml, kubeconfigYaml, kubeletConfigYaml, kubernetesCommands, registryConfigYaml,
+  registryHostsToml, schedulerConfigYaml,
+} from './component-configs.ts';
+import { localLayout, type LocalLayout } from './layout.ts';
+import { createPki, createServiceAccountKey, type Pki } from './pki.ts';
+import { checkCgroups, checkKmsg, checkPlatform, checkPorts, checkStateDir, checkTools } from './prerequisites.ts';
+import { describeStandIns, loadStandInImages, projectRoot, publishStandIns, splitReference } from './stand-in-images.ts';
+import { recordChainsBefore } from './iptables.ts';
+import { iptablesRecord, listLeftovers, teardown } from './teardown.ts';
+
+export interface LocalClusterOptions {
+  stateDir?: string;
+  portBase?: number;
+  /** Leave the cluster running after this process exits (npm run cluster:up); stop with cluster:down. */
+  detached?: boolean;
+  /** Run one pod before declaring the cluster ready (default true): "node Ready" alone does not prove pods start. */
+  smokePod?: boolean;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Ensures the Kubernetes binary is built (cached) and returns the directory of its component links. */
+export async function ensureKubernetesBinaries(log: (line: string) => void): Promise<string> {
+  const build = execa('bash', [path.join(projectRoot, 'scripts', 'build-kubernetes.sh')], { stderr: 'pipe', reject: false });
+  build.stderr?.on('data', (chunk: Buffer) => { for (const line of chunk.toString().trimEnd().split('\n')) log(`  ${line}`); });
+  const result = await build;
+  if (result.exitCode !== 0) throw new HarnessError('building Kubernetes failed (output above)', { fix: 'fix the cause named above and run again; the build resumes from Go\'s cache' });
+  const binary = String(result.stdout).trim().split('\n').pop() ?? '';
+  const binDir = path.join(path.dirname(binary), 'bin');
+  await mkdir(binDir, { recursive: true });
+  for (const name of ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubelet', 'kubectl']) {
+    await symlink(binary, path.join(binDir, name)).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'EEXIST') throw e; });
+  }
+  return binDir;
+}
+
+async function writePrivate(file: string, content: string): Promise<void> {
+  await writeFile(file, content, { mode: 0o600 });
+  await chmod(file, 0o600);
+}
+
+function readyz(l: LocalLayout, pki: { ca: Buffer; cert: Buffer; key: Buffer }): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = https.get({ host: '127.0.0.1', port: l.ports.apiserver, path: '/readyz', ca: pki.ca, cert: pki.cert, key: pki.key, timeout: 2_000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('error', () => resolve(false));
+    req.on('timeout', () => { req.destroy(); resolve(false); });
+  });
+}
+
+async function createCgroupRoot(l: LocalLayout, version: 'v1' | 'v2'): Promise<void> {
+  if (version === 'v2') {
+    await mkdir(`/sys/fs/cgroup${l.cgroupRoot}`, { recursive: true });
+    return;
+  }
+  for (const controller of ['cpu', 'cpuacct', 'cpuset', 'memory', 'pids', 'devices', 'freezer', 'blkio', 'systemd', 'hugetlb', 'net_cls', 'net_prio', 'perf_event', 'unified']) {
+    await mkdir(`/sys/fs/cgroup/${controller}${l.cgroupRoot}`, { recursive: true }).catch(() => undefined);
+  }
+}
+
+export class LocalClusterProvider implements ClusterProvider {
+  readonly name = 'local';
+  readonly layout: LocalLayout;
+
+  constructor(private readonly options: LocalClusterOptions = {}) {
+    this.layout = localLayout(options.stateDir ?? defaults.localStateDir, options.portBase ?? defaults.portBase);
+  }
+
+  /** Removes a cluster left running (cluster:up) or behind (a killed run). */
+  async down(log: (line: string) => void = stderrLog): Promise<string[]> {
+    await teardown(this.layout, log);
+    return listLeftovers(this.layout);
+  }
+
+  async start(options: ClusterStartOptions = {}): Promise<StartedCluster> {
+    const log = options.log ?? stderrLog;
+    const l = this.layout;
+    const began = Date.now();
+    const step = (n: number, what: string): void => log(`[local ${((Date.now() - began) / 1000).toFixed(1)}s] ${n}/7 ${what}`);
+
+    checkPlatform();
+    checkStateDir(l);
+    await checkTools();
+    const cgroupVersion = await checkCgroups();
+    await checkKmsg();
+    step(1, 'Kubernetes binaries (built once, then cached)…');
+    const binDir = await ensureKubernetesBinaries(log);
+
+    const stale = await listLeftovers(l);
+    if (stale.length) {
+      log(`  cleaning up ${stale.length} leftover(s) of an earlier run (first: ${stale[0]})`);
+      await teardown(l, log);
+    }
+    await checkPorts(l.ports);
+
+    step(2, 'certificates and configuration…');
+    await rm(l.logs, { recursive: true, force: true });
+    for (const dir of [l.root, l.logs, l.pki, l.kubeconfigs, l.containerd.certsDir, l.cni.confDir, l.kubelet.root, path.dirname(l.registry.config), `${l.root}/images`]) {
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+    }
+    const pki = await createPki(l.pki, [
+      { name: 'apiserver', commonName: 'kube-apiserver', usage: 'server',
+        altNames: ['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', 'localhost', 'IP:127.0.0.1', 'IP:10.0.0.1'] },
+      { name: 'etcd-server', commonName: 'etcd', usage: 'both', altNames: ['localhost', 'IP:127.0.0.1'] },
+      { name: 'apiserver-etcd-client', commonName: 'kube-apiserver-etcd-client', usage: 'client' },
+      // system:masters lets the apiserver read logs and exec through the kubelet without extra RBAC.
+      { name: 'apiserver-kubelet-client', commonName: 'kube-apiserver-kubelet-client', organization: 'system:masters', usage: 'client' },
+      { name: 'admin', commonName: 'lesson-harness-admin', organization: 'system:masters', usage: 'client' },
+      { name: 'controller-manager', commonName: 'system:kube-controller-manager', usage: 'client' },
+      { name: 'scheduler', commonName: 'system:kube-scheduler', usage: 'client' },
+      { name: 'kubelet', commonName: `system:node:${defaults.nodeName}`, organization: 'system:nodes', usage: 'client' },
+      { name: 'kubelet-serving', commonName: defaults.nodeName, usage: 'server', altNames: ['localhost', 'IP:127.0.0.1'] },
+      { name: 'registry', commonName: 'lesson-harness-registry', usage: 'server', altNames: ['localhost', 'IP:127.0.0.1'] },
+    ]);
+    const sa = await createServiceAccountKey(l.pki);
+    const server = `https://127.0.0.1:${l.ports.apiserver}`;
+    for (const user of ['admin', 'controller-manager', 'scheduler', 'kubelet']) {
+      await writePrivate(path.join(l.kubeconfigs, `${user}.kubeconfig`),
+        kubeconfigYaml({ server, caFile: pki.caCert, certFile: pki.cert(user), keyFile: pki.key(user), user }));
+    }
+    const registryAuth = { user: 'lesson-harness', password: randomBytes(18).toString('base64url') };
+    const htpasswd = await execa('htpasswd', ['-Bbn', registryAuth.user, registryAuth.password]);
+    await writePrivate(l.registry.htpasswd, htpasswd.stdout);
+    await writePrivate(l.registry.config, registryConfigYaml(l, pki, path.join(defaults.cacheDir, 'registry')));
+    await writePrivate(l.containerd.config, containerdConfigToml(l, registryAuth));
+    const images = await loadStandInImages();
+    for (const registry of new Set(images.map((i) => splitReference(i.image).registry))) {
+      await mkdir(path.join(l.containerd.certsDir, registry), { recursive: true });
+      await writeFile(path.join(l.containerd.certsDir, registry, 'hosts.toml'), registryHostsToml(registry, l, pki));
+    }
+    await writeFile(path.join(l.cni.confDir, '10-lesson-harness.conflist'), cniConflist(l));
+    await writeFile(l.kubelet.config, kubeletConfigYaml(l, pki));
+    await writeFile(path.join(l.root, 'scheduler-config.yaml'), schedulerConfigYaml(path.join(l.kubeconfigs, 'scheduler.kubeconfig')));
+    await createCgroupRoot(l, cgroupVersion);
+    await recordChainsBefore(iptablesRecord(l));
+
+    step(3, `starting containerd, registry, etcd, kube-apiserver (logs: ${l.logs})`);
+    const supervisor = new Supervisor(l.logs, { detached: this.options.detached ?? false });
+    const stopAndClean = async (): Promise<void> => {
+      await supervisor.stopAll(defaults.timeouts.processStopMs);
+      await teardown(l);
+    };
+    try {
+      supervisor.start('containerd', 'containerd', ['--config', l.containerd.config]);
+      supervisor.start('registry', 'docker-registry', ['serve', l.registry.config]);
+      const commands = kubernetesCommands(l, pki, sa, '127.0.0.1');
+      const startComponent = (name: string): void => {
+        const command = commands.find((c) => c.name === name);
+        if (command) supervisor.start(name, path.join(binDir, name), command.args);
+      };
+      startComponent('etcd');
+      startComponent('kube-apiserver');
+
+      const deadline = Date.now() + defaults.timeouts.clusterStartMs;
+      const waitFor = async (what: string, check: () => Promise<boolean>, logFile: string): Promise<void> => {
+        while (!(await check())) {
+          supervisor.assertAllRunning();
+          if (options.signal?.aborted) throw new HarnessError('cluster start was interrupted');
+          if (Date.now() > deadline) {
+            throw new HarnessError(`${what} was not ready after ${defaults.timeouts.clusterStartMs / 1000} s. Last lines of ${logFile}:\n${tail(logFile, 15)}`, {
+              fix: `read ${logFile}; raise LESSON_HARNESS_CLUSTER_START_TIMEOUT_MS on a very slow machine`,
+            });
+          }
+          await sleep(100);
+        }
+      };
+      const exists = (file: string) => async (): Promise<boolean> => readFile(file).then(() => true, () => false);
+      await waitFor('containerd', async () => (await execa('ctr', ['--address', l.containerd.socket, 'version'], { reject: false })).exitCode === 0, path.join(l.logs, 'containerd.log'));
+      step(4, 'containerd up; starting kubelet, publishing stand-in images:');
+      log(describeStandIns(images));
+      startComponent('kubelet');
+
+      const publishing = (async () => {
+        await waitFor('registry', async () => (await execa('bash', ['-c', `exec 3<>/dev/tcp/127.0.0.1/${l.ports.registry}`], { reject: false })).exitCode === 0, path.join(l.logs, 'registry.log'));
+        // skopeo reads every *.key in a cert dir as a client key: give it a directory with the CA only.
+        const caDir = path.join(path.dirname(l.registry.config), 'ca');
+        await mkdir(caDir, { recursive: true });
+        await copyFile(pki.caCert, path.join(caDir, 'ca.crt'));
+        await publishStandIns(images, { workDir: path.join(l.root, 'images'), registry: `127.0.0.1:${l.ports.registry}`, ...registryAuth, caDir });
+      })();
+      publishing.catch(() => undefined); // awaited below; this only keeps an early failure from crashing the process
+
+      const adminPki = { ca: await readFile(pki.caCert), cert: await readFile(pki.cert('admin')), key: await readFile(pki.key('admin')) };
+      await waitFor('kube-apiserver', () => readyz(l, adminPki), path.join(l.logs, 'kube-apiserver.log'));
+      // Only now: both exit when the apiserver's RBAC bootstrap has not yet granted them access.
+      startComponent('kube-controller-manager');
+      startComponent('kube-scheduler');
+      step(5, 'kube-apiserver ready; started kube-controller-manager and kube-scheduler; waiting for the node to be Ready…');
+      const kubeConfig = new KubeConfig();
+      kubeConfig.loadFromFile(l.adminKubeconfig);
+      const core = kubeConfig.makeApiClient(CoreV1Api);
+      await waitFor('the node', async () => {
+        const nodes = await core.listNode().catch(() => undefined);
+        return nodes?.items.some((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) ?? false;
+      }, path.join(l.logs, 'kubelet.log'));
+      await publishing;
+      if (this.options.smokePod ?? true) {
+        step(6, 'node Ready; running a first pod to prove pods start…');
+        await runSmokePod(core, waitFor, path.join(l.logs, 'kubelet.log'));
+      }
+      step(7, `cluster ready in ${((Date.now() - began) / 1000).toFixed(1)} s — KUBECONFIG=${l.adminKubeconfig}`);
+      await writePrivate(l.stateFile, JSON.stringify({ pids: supervisor.pids, startedAt: new Date(began).toISOString(), ports: l.ports }, null, 2));
+
+      const version = (await execa(path.join(binDir, 'kubectl'), ['version', '--client', '-o', 'json'])).stdout;
+      return new StartedLocalCluster(l, kubeConfig, (JSON.parse(version) as { clientVersion: { gitVersion: string } }).clientVersion.gitVersion, binDir, stopAndClean);
+    } catch (error) {
+      await stopAndClean().catch(() => undefined);
+      throw error;
+    }
+  }
+}
+
+async function runSmokePod(core: CoreV1Api, waitFor: (what: string, check: () => Promise<boolean>, logFile: string) => Promise<void>, logFile: string): Promise<void> {
+  const name = `smoke-${randomBytes(3).toString('hex')}`;
+  const namespace = 'kube-system';
+  // The ServiceAccount admission refuses pods until the controller-manager made the namespace's
+  // default ServiceAccount: retry creation until then.
+  await waitFor('the first pod\'s creation', async () => core.createNamespacedPod({
+    namespace,
+    body: {
+      metadata: { name },
+      spec: {
+        restartPolicy: 'Never', automountServiceAccountToken: false,
+        containers: [{ name: 'smoke', image: 'r.deso.tech/library/alpine', command: ['/bin/sh', '-c', 'echo ok'] }],
+      },
+    },
+  }).then(() => true, () => false), logFile);
+  await waitFor('the first pod', async () => {
+    const pod = await core.readNamespacedPod({ name, namespace }).catch(() => undefined);
+    if (pod?.status?.phase === 'Failed') throw new HarnessError(`the first pod failed: ${JSON.stringify(pod.status.containerStatuses?.[0]?.state)}`, { fix: `read ${logFile}` });
+    return pod?.status?.phase === 'Succeeded';
+  }, logFile);
+  await core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 }).catch(() => undefined);
+}
+
+export class StartedLocalCluster implements StartedCluster {
+  readonly provider = 'local';
+  readonly kubeconfigPath: string;
+  #stopped = false;
+
+  constructor(
+    readonly layout: LocalLayout,
+    readonly kubeConfig: KubeConfig,
+    readonly version: string,
+    readonly kubectlDir: string,
+    private readonly stopAndClean: () => Promise<void>,
+  ) {
+    this.kubeconfigPath = layout.adminKubeconfig;
+  }
+
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    await this.stopAndClean();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+}
