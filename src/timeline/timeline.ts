@@ -30,6 +30,8 @@ export interface JobConditionObservation {
   status: string;
   reason?: string;
   message?: string;
+  /** API server time (second resolution), comparable with the Job's startTime. */
+  lastTransitionTime?: Date;
 }
 
 export interface JobObservation {
@@ -98,7 +100,7 @@ export function observeJob(job: V1Job, type: WatchEventType, at: number): JobObs
     parallelism: job.spec?.parallelism ?? null,
     startTime: job.status?.startTime,
     completionTime: job.status?.completionTime,
-    conditions: (job.status?.conditions ?? []).map((c) => ({ type: c.type, status: c.status, reason: c.reason, message: c.message })),
+    conditions: (job.status?.conditions ?? []).map((c) => ({ type: c.type, status: c.status, reason: c.reason, message: c.message, lastTransitionTime: c.lastTransitionTime })),
   };
 }
 

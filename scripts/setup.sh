@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what the harness needs on this host, and nothing twice: Debian packages for the local
+# cluster (containerd, runc, CNI plugins, a registry, static busybox/bash for the stand-in images),
+# and the pinned Kubernetes build (cached). Every `npm run` entry point calls it first.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+
+packages=(containerd runc containernetworking-plugins iptables iproute2 docker-registry skopeo
+  busybox-static bash-static openssl apache2-utils gcc libc6-dev tar)
+
+if [[ "$(uname -s)" != Linux ]]; then
+  echo "setup: not Linux ($(uname -s)): skipping the local cluster's host packages; use LESSON_HARNESS_PROVIDER=kind or LESSON_HARNESS_KUBECONFIG." >&2
+  exit 0
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "setup: missing Debian packages: ${missing[*]}. Install them as root: sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "setup: installing ${missing[*]}…" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
+# Debian starts the packaged daemons on install; the harness runs its own instances, so stop
+# and disable these to keep the host clean (and the registry's port 5000 free).
+for unit in containerd docker-registry; do
+  if command -v systemctl >/dev/null && systemctl is-active --quiet "$unit" 2>/dev/null; then
+    systemctl disable --now "$unit" >/dev/null 2>&1 || true
+  fi
+done
+
+"$here/build-kubernetes.sh" >/dev/null

@@ -1,0 +1,267 @@
+/**
+ * Compares the output a lesson documents for a command with what the cluster printed, in the
+ * spirit of istio.io's `_verify_like`: normalise what legitimately varies, then report the few
+ * differences a student would notice, each as one finding with the edit that fixes it.
+ */
+import type { Finding, Severity } from '../findings/finding.ts';
+import type { DocumentedOutput } from './parse-lesson.ts';
+import { splitBlocks, type OutputBlock, type OutputLine, type Table, type TableRow } from './normalise-output.ts';
+
+export interface CompareContext {
+  file: string;
+  exercise: string;
+  command: string;
+}
+
+export interface OutputComparison {
+  /** True when there is no error or warning (the outputs match after normalisation). */
+  same: boolean;
+  findings: Finding[];
+}
+
+/** States a fast cluster can go through between two watch events, so a watch may not show them. */
+const SKIPPABLE_STATES = new Set(['Pending', 'ContainerCreating']);
+/** More differing lines than this become one finding: the fix is the same, replace the output. */
+const MAX_LINE_FINDINGS = 3;
+
+export function compareOutput(documented: DocumentedOutput | DocumentedOutput[], actual: string, ctx: CompareContext): OutputComparison {
+  const outputs = Array.isArray(documented) ? documented : [documented];
+  const docBlocks = outputs.flatMap((o) => splitBlocks(o.text, o.line));
+  const actBlocks = splitBlocks(actual, 1);
+  const firstLine = outputs[0]?.line ?? 0;
+  const finding = (severity: Severity, line: number, title: string, lessonSays: string, clusterDid: string, suggestion: string): Finding => ({
+    severity, file: ctx.file, line, exercise: ctx.exercise, title, lessonSays, clusterDid, suggestion,
+  });
+  const replaceAll = `Replace the output with:\n${actual.replace(/\s+$/, '')}`;
+
+  const findings = comparePlain(plainLines(docBlocks), plainLines(actBlocks), firstLine, finding, replaceAll);
+  const docTables = tables(docBlocks);
+  const actTables = tables(actBlocks);
+  const watch = /(^|\s)(--watch|-w)(=\S*)?(\s|$)/.test(ctx.command);
+  docTables.forEach((doc, i) => {
+    const act = actTables[i];
+    if (!act) {
+      findings.push(finding('error', doc.line, 'table missing', `a table with columns ${doc.header.join(', ')}`, actual.trim() || '(no output)', replaceAll));
+    } else if (watch) {
+      findings.push(...compareWatch(doc, act, finding, replaceAll));
+    } else {
+      findings.push(...compareTable(doc, act, finding, replaceAll));
+    }
+  });
+  for (const act of actTables.slice(docTables.length)) {
+    findings.push(finding('error', firstLine, 'table not shown in the lesson', '(no table)', `a table with columns ${act.header.join(', ')}`, replaceAll));
+  }
+  return { same: findings.every((f) => f.severity === 'info'), findings };
+}
+
+type MakeFinding = (severity: Severity, line: number, title: string, lessonSays: string, clusterDid: string, suggestion: string) => Finding;
+
+function plainLines(blocks: OutputBlock[]): OutputLine[] {
+  return blocks.flatMap((b) => (b.kind === 'plain' ? b.lines : []));
+}
+
+function tables(blocks: OutputBlock[]): Table[] {
+  return blocks.flatMap((b) => (b.kind === 'table' ? [b.table] : []));
+}
+
+// Walks both line lists in order; an ellipsis in the lesson lets the cluster print any lines there.
+function comparePlain(doc: OutputLine[], act: OutputLine[], firstLine: number, finding: MakeFinding, replaceAll: string): Finding[] {
+  const warnings: Finding[] = [];
+  const errors: { line: number; lesson: string; cluster: string; hint?: string }[] = [];
+  let j = 0;
+  let skipping = false;
+  for (const line of doc) {
+    if (line.ellipsis) {
+      skipping = true;
+      continue;
+    }
+    if (skipping) {
+      const found = act.findIndex((a, k) => k >= j && a.text === line.text);
+      if (found >= 0) j = found;
+      skipping = false;
+    }
+    const got = act[j++];
+    if (!got) {
+      errors.push({ line: line.line, lesson: line.raw, cluster: '(nothing)' });
+    } else if (got.text !== line.text) {
+      const extended = isPrefix(line.tokens, got.tokens) || isPrefix(got.tokens, line.tokens);
+      if (extended) {
+        warnings.push(finding('warning', line.line, 'version-dependent output format', line.raw, got.raw,
+          `Show the current format (${got.raw}), or note that other kubectl versions print: ${line.raw}`));
+      } else {
+        errors.push({ line: line.line, lesson: line.raw, cluster: got.raw, ...hintFor(line, got) });
+      }
+    }
+  }
+  if (!skipping) {
+    for (const extra of act.slice(j)) errors.push({ line: doc.at(-1)?.line ?? firstLine, lesson: '(nothing)', cluster: extra.raw });
+  }
+  if (errors.length > MAX_LINE_FINDINGS) {
+    const first = errors[0];
+    return [...warnings, finding('error', first?.line ?? firstLine, `output differs on ${errors.length} lines`,
+      doc.map((l) => l.raw).join('\n'), act.map((l) => l.raw).join('\n'), replaceAll)];
+  }
+  return [...warnings, ...errors.map((e) => finding('error', e.line, lineTitle(e.lesson, e.cluster),
+    e.lesson, e.cluster, e.hint ?? (e.cluster === '(nothing)' ? `Remove the line: ${e.lesson}` : `Replace the line with: ${e.cluster}`)))];
+}
+
+function hintFor(doc: OutputLine, act: OutputLine): { hint?: string } {
+  if (doc.tokens.at(-1) === 'created' && act.tokens.at(-1) === 'unchanged') {
+    return { hint: `The object already existed when this command ran (it was applied earlier in the lesson). Replace the line with: ${act.raw}, or remove the earlier apply.` };
+  }
+  if (/does not exist|not found|error/i.test(act.raw) && !/error/i.test(doc.raw)) {
+    return { hint: `The command failed on the cluster (${act.raw}); fix the command or the step before it so that it prints: ${doc.raw}` };
+  }
+  return {};
+}
+
+function compareTable(doc: Table, act: Table, finding: MakeFinding, replaceAll: string): Finding[] {
+  const findings = columnFindings(doc, act, finding);
+  const common = doc.header.filter((c) => act.header.includes(c));
+  const key = (t: Table, r: TableRow) => r.normalised[t.header.indexOf(common[0] ?? '')] ?? r.normalised[0] ?? '';
+  const cell = (t: Table, r: TableRow, c: string) => r.normalised[t.header.indexOf(c)] ?? '';
+  const unmatched = [...act.rows];
+  const diffs: string[] = [];
+  let firstDiffLine: number | undefined;
+  for (const row of doc.rows) {
+    // Pod names are random, so rows pair up by normalised key in the order they are printed.
+    const k = unmatched.findIndex((r) => key(act, r) === key(doc, row));
+    const match = k >= 0 ? unmatched.splice(k, 1)[0] : undefined;
+    const cells = match ? common.filter((c) => cell(doc, row, c) !== cell(act, match, c)) : [];
+    if (!match) diffs.push(`row ${row.cells[0] ?? ''} is not in the cluster output`);
+    for (const c of cells) diffs.push(`${row.cells[0] ?? ''} ${c}: lesson ${cell(doc, row, c)}, cluster ${match ? cell(act, match, c) : ''}`);
+    if (!match || cells.length > 0) firstDiffLine ??= row.line;
+  }
+  if (!doc.partial) for (const r of unmatched) diffs.push(`cluster printed an extra row ${r.cells[0] ?? ''}`);
+  if (diffs.length > 0) {
+    findings.push(finding('error', firstDiffLine ?? doc.line, diffs.length === 1 ? (diffs[0] ?? '') : `${diffs.length} table differences`,
+      doc.rows.map((r) => r.raw).join('\n'), act.rows.map((r) => r.raw).join('\n'), `${diffs.join('\n')}\n${replaceAll}`));
+  }
+  return findings;
+}
+
+// One finding per direction, never one per row: a new kubectl column changes every row.
+function columnFindings(doc: Table, act: Table, finding: MakeFinding): Finding[] {
+  const findings: Finding[] = [];
+  const added = act.header.filter((c) => !doc.header.includes(c));
+  const missing = doc.header.filter((c) => !act.header.includes(c));
+  if (added.length > 0) {
+    findings.push(finding('warning', doc.line, `column added: ${added.join(', ')}`, doc.header.join('  '), act.header.join('  '),
+      `Update the table to the current kubectl columns: ${act.header.join('  ')} (older kubectl versions print ${doc.header.join('  ')}).`));
+  }
+  if (missing.length > 0) {
+    findings.push(finding('warning', doc.line, `column missing: ${missing.join(', ')}`, doc.header.join('  '), act.header.join('  '),
+      `Remove the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, the cluster prints ${act.header.join('  ')}.`));
+  }
+  const docAgo = doc.rows.some((r) => r.restartAgo);
+  const actAgo = act.rows.some((r) => r.restartAgo);
+  if (actAgo && !docAgo) {
+    const example = act.rows.find((r) => r.restartAgo)?.raw ?? '';
+    findings.push(finding('warning', doc.line, 'RESTARTS shows the time of the last restart', 'RESTARTS as a bare count, e.g. 1', example,
+      'Current kubectl prints restarts as "1 (2s ago)"; update the RESTARTS cells to that form.'));
+  }
+  return findings;
+}
+
+interface PodHistory {
+  name: string;
+  family: string;
+  line: number;
+  states: string[];
+  restarts: number;
+}
+
+function compareWatch(doc: Table, act: Table, finding: MakeFinding, replaceAll: string): Finding[] {
+  const findings = columnFindings(doc, act, finding);
+  const docPods = podHistories(doc);
+  const families = new Set(docPods.map((p) => p.family));
+  const allActPods = podHistories(act);
+  const actPods = allActPods.filter((p) => families.has(p.family));
+  const others = allActPods.filter((p) => !families.has(p.family));
+  const partial = doc.partial;
+
+  if (others.length > 0) {
+    const names = [...new Set(others.map((p) => p.family))].join(', ');
+    findings.push(finding('warning', doc.line, `cluster also lists ${others.length} pod(s) not in the lesson (${names})`,
+      `only ${[...families].join(', ')} pods`, others.map((p) => `${p.name} ${p.states.at(-1) ?? ''}`).join('\n'),
+      `Pods from an earlier step are still there: delete their Job before this step, or select this Job's pods with -l batch.kubernetes.io/job-name=<job>.`));
+  }
+  if (docPods.length !== actPods.length) {
+    const severity: Severity = partial && actPods.length > docPods.length ? 'warning' : 'error';
+    findings.push(finding(severity, doc.line, `lesson shows ${docPods.length} pod${docPods.length === 1 ? '' : 's'}, cluster created ${actPods.length}`,
+      `${docPods.length} pods`, `${actPods.length} pods`, replaceAll));
+  }
+
+  const warned: { pod: number; lesson: string; cluster: string }[] = [];
+  const failed: { pod: number; line: number; lesson: string; cluster: string; never: string[] }[] = [];
+  docPods.forEach((d, i) => {
+    const a = actPods[i];
+    if (!a) return;
+    const ds = collapse(d.states);
+    const as = collapse(a.states);
+    const lesson = ds.join('→');
+    const cluster = as.join('→');
+    if (lesson === cluster || (partial && cluster.startsWith(lesson))) return;
+    const strip = (s: string[]) => collapse(s.filter((x) => !SKIPPABLE_STATES.has(x))).join('→');
+    if (strip(ds) === strip(as)) warned.push({ pod: i + 1, lesson, cluster });
+    else failed.push({ pod: i + 1, line: d.line, lesson, cluster, never: ds.filter((s) => !as.includes(s)) });
+  });
+  if (warned.length > 0) {
+    const only = warned.length === 1 ? warned[0] : undefined;
+    findings.push(finding('warning', doc.line, only ? `pod ${only.pod}: lesson ${only.lesson}, cluster ${only.cluster}` : `${warned.length} pods differ only in Pending/ContainerCreating`,
+      warned.map((w) => `pod ${w.pod}: ${w.lesson}`).join('\n'), warned.map((w) => `pod ${w.pod}: ${w.cluster}`).join('\n'),
+      'Nothing to fix unless you want the transcript exact: Pending and ContainerCreating are often skipped by a watch on a fast cluster.'));
+  }
+  if (failed.length > 0) {
+    const never = [...new Set(failed.flatMap((f) => f.never))];
+    findings.push(finding('error', failed[0]?.line ?? doc.line,
+      failed.length === 1 ? `pod ${failed[0]?.pod}: lesson ${failed[0]?.lesson}, cluster ${failed[0]?.cluster}` : `status transitions differ for ${failed.length} pods`,
+      failed.map((f) => `pod ${f.pod}: ${f.lesson}`).join('\n'), failed.map((f) => `pod ${f.pod}: ${f.cluster}`).join('\n'),
+      `${never.length > 0 ? `The cluster never showed ${never.join(', ')}. ` : ''}${replaceAll}`));
+  }
+
+  const docMax = Math.max(0, ...docPods.map((p) => p.restarts));
+  const actMax = Math.max(0, ...actPods.map((p) => p.restarts));
+  if (docMax !== actMax && !(partial && actMax > docMax)) {
+    // The number of restarts before a deadline depends on timing; none versus some does not.
+    const severity: Severity = docMax > 0 && actMax > 0 ? 'warning' : 'error';
+    findings.push(finding(severity, doc.line, `lesson shows at most ${docMax} restart${docMax === 1 ? '' : 's'}, cluster ${actMax}`,
+      `max RESTARTS ${docMax}`, `max RESTARTS ${actMax}`,
+      severity === 'warning' ? `Restart counts vary with timing; say "${Math.min(docMax, actMax)}–${Math.max(docMax, actMax)} restarts" in the prose or use <!-- expect: pod.restarts in a..b -->.` : replaceAll));
+  }
+  return findings;
+}
+
+// Pods appear in a watch in creation order, which is the only stable way to pair random names.
+function podHistories(table: Table): PodHistory[] {
+  const name = Math.max(0, table.header.indexOf('NAME'));
+  const status = table.header.indexOf('STATUS');
+  const restarts = table.header.indexOf('RESTARTS');
+  const pods = new Map<string, PodHistory>();
+  for (const row of table.rows) {
+    const podName = row.cells[name] ?? '';
+    const pod = pods.get(podName) ?? { name: podName, family: row.normalised[name] ?? '', line: row.line, states: [], restarts: 0 };
+    pods.set(podName, pod);
+    const state = row.cells[status];
+    if (state) pod.states.push(state);
+    pod.restarts = Math.max(pod.restarts, Number.parseInt(row.cells[restarts] ?? '0', 10) || 0);
+  }
+  return [...pods.values()];
+}
+
+function collapse(states: string[]): string[] {
+  return states.filter((s, i) => s !== states[i - 1]);
+}
+
+function isPrefix(short: string[], long: string[]): boolean {
+  return short.length < long.length && short.every((t, i) => t === long[i]);
+}
+
+function lineTitle(lesson: string, cluster: string): string {
+  if (cluster === '(nothing)') return 'line missing from the cluster output';
+  if (lesson === '(nothing)') return 'extra line in the cluster output';
+  const l = lesson.trim().split(/\s+/);
+  const c = cluster.trim().split(/\s+/);
+  const sameStart = l.length === c.length && l.slice(0, -1).every((t, i) => t === c[i]);
+  return sameStart ? `output differs: ${l.at(-1)} vs ${c.at(-1)}` : 'output differs';
+}

@@ -1,0 +1,334 @@
+/**
+ * Turns a lesson (Markdown) into the ordered steps a student follows: files to create, commands to
+ * run with the output the lesson promises, and `<!-- expect: -->` annotations. Line numbers are
+ * 1-based lesson lines so every finding can point the author at the line to edit.
+ */
+import { basename, normalize } from 'node:path';
+import MarkdownIt from 'markdown-it';
+import type { Token } from 'markdown-it';
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
+import type { Finding } from '../findings/finding.ts';
+import { parseAnnotation, type Expectation } from './annotations.ts';
+import { LessonError } from './lesson-error.ts';
+
+/** `line` is the first line of the step's own text (not its fence), i.e. the line an author edits. */
+export interface LessonStep {
+  line: number;
+}
+
+export interface FileStep extends LessonStep {
+  kind: 'file';
+  fileName: string;
+  content: string;
+  /**
+   * Where the name came from. 'metadata-name' (`<metadata.name>.yaml`) is a last resort for a
+   * manifest that is neither named in the prose nor applied by file name afterwards.
+   */
+  nameSource: 'prose' | 'next-apply' | 'metadata-name';
+  /** Line of the prose that named the file (nameSource 'prose'). */
+  nameLine?: number;
+}
+
+export interface CommandStep extends LessonStep {
+  kind: 'command';
+  command: string;
+  outputs: DocumentedOutput[];
+}
+
+/** `line` is the first line of the output text inside the fence. */
+export interface DocumentedOutput {
+  line: number;
+  text: string;
+}
+
+export interface Annotation extends LessonStep {
+  kind: 'annotation';
+  /** The comment text after `expect:`. */
+  expression: string;
+  expectations: Expectation[];
+}
+
+export type Step = FileStep | CommandStep | Annotation;
+
+export interface Exercise {
+  title: string;
+  /** Line of the heading (1 for steps before the first `##`/`###` heading). */
+  line: number;
+  steps: Step[];
+}
+
+export interface Lesson {
+  file: string;
+  title: string;
+  exercises: Exercise[];
+}
+
+export interface ManifestBlock {
+  exerciseTitle: string;
+  fileName: string;
+  line: number;
+  content: string;
+}
+
+const COMMAND_LANGS = new Set(['bash', 'sh', 'shell', 'console', 'zsh', 'terminal']);
+const YAML_LANGS = new Set(['yaml', 'yml']);
+const OUTPUT_LANGS = new Set(['', 'text', 'txt', 'output', 'plaintext']);
+const ANNOTATION = /<!--\s*expect:([\s\S]*?)-->/g;
+
+const markdown = new MarkdownIt({ html: true });
+
+export function parseLesson(source: string, file: string): Lesson {
+  const { body, title: frontMatterTitle } = stripFrontMatter(source);
+  const tokens = markdown.parse(body, {});
+  let h1: string | undefined;
+  const exercises: Exercise[] = [];
+  let current: Exercise = { title: '', line: 1, steps: [] };
+  // Paragraphs since the last step: a file name in them names the next YAML block.
+  let prose: { text: string; line: number }[] = [];
+  let lastCommand: CommandStep | undefined;
+  let quoteDepth = 0;
+
+  const startExercise = (title: string, line: number) => {
+    if (current.steps.length > 0) exercises.push(current);
+    current = { title, line, steps: [] };
+    prose = [];
+    lastCommand = undefined;
+  };
+
+  tokens.forEach((token, i) => {
+    const startLine = (token.map?.[0] ?? 0) + 1;
+    switch (token.type) {
+      case 'blockquote_open':
+        quoteDepth++;
+        return;
+      case 'blockquote_close':
+        quoteDepth--;
+        return;
+      case 'heading_open': {
+        const text = tokens[i + 1]?.content.trim() ?? '';
+        if (token.tag === 'h1') h1 ??= text;
+        else if (token.tag === 'h2' || token.tag === 'h3') startExercise(text, startLine);
+        return;
+      }
+      case 'html_block':
+      case 'inline':
+        current.steps.push(...annotationsIn(token.content, startLine, file));
+        if (token.type === 'inline' && tokens[i - 1]?.type === 'paragraph_open') {
+          prose.push({ text: token.content, line: startLine });
+        }
+        return;
+      case 'fence':
+        handleFence(token, startLine);
+        return;
+    }
+  });
+  startExercise('', 0);
+
+  function handleFence(token: Token, fenceLine: number): void {
+    const words = token.info.trim().toLowerCase().split(/\s+/);
+    const lang = words[0] ?? '';
+    const contentLine = fenceLine + 1;
+    const text = token.content.replace(/\n$/, '');
+    if (quoteDepth > 0 || OUTPUT_LANGS.has(lang)) {
+      // Output belongs to the command before it; an output block with no command is prose.
+      if (lastCommand && text.trim() !== '') lastCommand.outputs.push({ line: contentLine, text });
+      return;
+    }
+    if (YAML_LANGS.has(lang) && !words.includes('fragment')) {
+      checkManifest(token.content, contentLine, file);
+      const named = fileNameFromProse(prose);
+      const step: FileStep = named
+        ? { kind: 'file', line: contentLine, fileName: named.name, content: token.content, nameSource: 'prose', nameLine: named.line }
+        : { kind: 'file', line: contentLine, fileName: '', content: token.content, nameSource: 'next-apply' };
+      current.steps.push(step);
+      prose = [];
+      lastCommand = undefined;
+      return;
+    }
+    if (COMMAND_LANGS.has(lang)) {
+      for (const step of commandSteps(token.content, contentLine)) {
+        current.steps.push(step);
+        lastCommand = step;
+      }
+      prose = [];
+    }
+  }
+
+  const lesson: Lesson = { file, title: frontMatterTitle ?? h1 ?? basename(file, '.md'), exercises };
+  for (const exercise of exercises) if (exercise.title === '') exercise.title = lesson.title;
+  nameFilesFromApplies(lesson);
+  const runnable = exercises.some((e) => e.steps.some((s) => s.kind !== 'annotation'));
+  if (!runnable) {
+    throw new LessonError(file, 1, 'nothing to verify: the lesson has no ```yaml manifest and no ```bash command', 'add fenced ```yaml and ```bash blocks (other fence languages are not run)');
+  }
+  return lesson;
+}
+
+/** Every manifest of the lesson, used to check manifests/*.yaml against the lesson text. */
+export function manifestBlocks(lesson: Lesson): ManifestBlock[] {
+  return lesson.exercises.flatMap((exercise) =>
+    fileSteps(exercise).map((s) => ({ exerciseTitle: exercise.title, fileName: s.fileName, line: s.line, content: s.content })),
+  );
+}
+
+/**
+ * Static check, no cluster needed: a file the prose tells the student to create but a different
+ * file applied right after it (the student's apply fails with "path does not exist").
+ */
+export function fileNameFindings(lesson: Lesson): Finding[] {
+  const findings: Finding[] = [];
+  for (const exercise of lesson.exercises) {
+    exercise.steps.forEach((step, i) => {
+      if (step.kind !== 'file' || step.nameSource !== 'prose') return;
+      const apply = nextApply(exercise.steps.slice(i + 1));
+      if (!apply || normalize(apply.file) === normalize(step.fileName)) return;
+      findings.push({
+        severity: 'error',
+        file: lesson.file,
+        line: apply.step.line,
+        exercise: exercise.title,
+        title: `file name mismatch: the lesson creates ${step.fileName} but applies ${apply.file}`,
+        lessonSays: `line ${step.nameLine ?? step.line}: create ${step.fileName}; line ${apply.step.line}: ${apply.step.command}`,
+        clusterDid: `a student's command fails: error: the path "${apply.file}" does not exist`,
+        suggestion: `Rename the file to ${apply.file} (line ${step.nameLine ?? step.line}) or apply ${step.fileName} (line ${apply.step.line}).`,
+      });
+    });
+  }
+  return findings;
+}
+
+function fileSteps(exercise: Exercise): FileStep[] {
+  return exercise.steps.filter((s): s is FileStep => s.kind === 'file');
+}
+
+// Jekyll/Hugo front matter would otherwise parse as a setext `##` heading; blank it, keep lines.
+function stripFrontMatter(source: string): { body: string; title?: string } {
+  const match = /^---\r?\n([\s\S]*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/.exec(source);
+  if (!match) return { body: source };
+  const blank = match[0].replace(/[^\n]/g, '');
+  let title: string | undefined;
+  try {
+    const data: unknown = parseYaml(match[1] ?? '');
+    if (data && typeof data === 'object' && 'title' in data && typeof data.title === 'string') title = data.title;
+  } catch {
+    // Malformed front matter is the site generator's problem; the lesson body is still checkable.
+  }
+  return { body: blank + source.slice(match[0].length), ...(title === undefined ? {} : { title }) };
+}
+
+function annotationsIn(content: string, startLine: number, file: string): Annotation[] {
+  return [...content.matchAll(ANNOTATION)].map((m) => {
+    const line = startLine + (content.slice(0, m.index).match(/\n/g)?.length ?? 0);
+    const expression = (m[1] ?? '').trim();
+    return { kind: 'annotation', line, expression, expectations: parseAnnotation(m[0], line, file) };
+  });
+}
+
+function checkManifest(content: string, firstLine: number, file: string): void {
+  const lineAt = (offset: number) => firstLine + (content.slice(0, offset).match(/\n/g)?.length ?? 0);
+  for (const doc of parseAllDocuments(content)) {
+    const error = doc.errors[0];
+    if (error) {
+      // The parser places some errors (an unclosed quote) just past the end: keep them inside.
+      const lastLine = lineAt(content.replace(/\n$/, '').length);
+      const line = Math.min(error.linePos ? firstLine + error.linePos[0].line - 1 : lineAt(error.pos[0]), lastLine);
+      const reason = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+      throw new LessonError(file, line, `YAML does not parse: ${reason}`, 'correct the YAML (indentation, a missing ":" or an unclosed quote); kubectl would reject it too', { cause: error });
+    }
+    if (doc.contents === null) continue;
+    const manifest: unknown = doc.toJS();
+    const missing = ['apiVersion', 'kind'].filter((k) => !(manifest && typeof manifest === 'object' && k in manifest));
+    if (missing.length > 0) {
+      throw new LessonError(file, lineAt(doc.contents.range?.[0] ?? doc.range[0]), `YAML document has no ${missing.join(' and ')}`, 'add e.g. "apiVersion: batch/v1" and "kind: Job"; if the block is only an excerpt, open it with ```yaml fragment so it is not applied');
+    }
+  }
+}
+
+function fileNameFromProse(paragraphs: { text: string; line: number }[]): { name: string; line: number } | undefined {
+  for (const p of [...paragraphs].reverse()) {
+    const quoted = [...p.text.matchAll(/`([^`\s]+\.ya?ml)`/g)].map((m) => m[1]);
+    // A bare word counts only in a sentence about naming, so "unlike job-1.yaml" does not.
+    const bare = /\b(file|call|called|name|named|save|saved|create|as)\b/i.test(p.text)
+      ? [...p.text.matchAll(/(?:^|[\s"'(])([\w./-]+\.ya?ml)\b/g)].map((m) => m[1])
+      : [];
+    const name = [...quoted, ...bare].at(-1);
+    if (name) return { name, line: p.line };
+  }
+  return undefined;
+}
+
+function commandSteps(content: string, firstLine: number): CommandStep[] {
+  const lines = content.replace(/\n$/, '').split('\n');
+  // In a ```console transcript with `$ ` prompts the other lines are the output.
+  const prompted = lines.some((l) => /^\s*\$ /.test(l));
+  const steps: CommandStep[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i] ?? '';
+    const line = firstLine + i;
+    if (prompted && !/^\s*\$ /.test(raw)) {
+      const last = steps.at(-1);
+      if (!last) continue;
+      const out = last.outputs.at(-1);
+      if (out && out.line + out.text.split('\n').length === line) out.text += `\n${raw}`;
+      else last.outputs.push({ line, text: raw });
+      continue;
+    }
+    let command = raw.replace(/^\s*\$ /, '').trim();
+    if (command === '' || command.startsWith('#')) continue;
+    while (command.endsWith('\\') && i + 1 < lines.length) {
+      command = `${command.slice(0, -1).trimEnd()} ${(lines[++i] ?? '').trim()}`;
+    }
+    const heredoc = /<<-?\s*['"]?(\w+)['"]?/.exec(command)?.[1];
+    if (heredoc) {
+      // The body of `cat <<EOF` belongs to the same shell command, not to new steps.
+      while (i + 1 < lines.length) {
+        const next = lines[++i] ?? '';
+        command += `\n${next}`;
+        if (next.trim() === heredoc) break;
+      }
+    }
+    steps.push({ kind: 'command', line, command, outputs: [] });
+  }
+  return steps;
+}
+
+/** The file of the first `kubectl apply|create -f FILE` among the steps, stopping at the next file. */
+function nextApply(steps: Step[]): { file: string; step: CommandStep } | undefined {
+  for (const step of steps) {
+    if (step.kind === 'file') return undefined;
+    if (step.kind !== 'command') continue;
+    const file = appliedFile(step.command);
+    if (file) return { file, step };
+  }
+  return undefined;
+}
+
+export function appliedFile(command: string): string | undefined {
+  for (const simple of command.split(/&&|\|\||[;|\n]/)) {
+    const words = simple.trim().split(/\s+/);
+    const k = words.indexOf('kubectl');
+    if (k < 0 || !words.slice(k + 1).some((w) => w === 'apply' || w === 'create')) continue;
+    for (let i = k + 1; i < words.length; i++) {
+      const w = words[i] ?? '';
+      const value = w === '-f' || w === '--filename' ? words[i + 1] : /^(?:-f|--filename)=(.+)$/.exec(w)?.[1];
+      if (value && value !== '-' && !/^https?:/.test(value)) return value;
+    }
+  }
+  return undefined;
+}
+
+function nameFilesFromApplies(lesson: Lesson): void {
+  const steps = lesson.exercises.flatMap((e) => e.steps);
+  steps.forEach((step, i) => {
+    if (step.kind !== 'file' || step.fileName !== '') return;
+    const applied = nextApply(steps.slice(i + 1))?.file;
+    if (applied) {
+      step.fileName = applied;
+      return;
+    }
+    const meta = (parseYaml(step.content.split(/^---$/m).find((d) => d.trim() !== '') ?? '') ?? {}) as { metadata?: { name?: unknown }; kind?: unknown };
+    const name = typeof meta.metadata?.name === 'string' ? meta.metadata.name : `${String(meta.kind).toLowerCase()}-${step.line}`;
+    step.fileName = `${name}.yaml`;
+    step.nameSource = 'metadata-name';
+  });
+}
