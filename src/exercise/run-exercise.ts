@@ -31,7 +31,9 @@ export interface ExerciseResult {
 export function jobFinished(timeline: Timeline): boolean {
   const job = timeline.lastJob();
   const terminal = job?.conditions.some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True') ?? false;
-  return terminal && timeline.lifetimes().every((p) => p.finishedAt !== undefined || p.deletedAt !== undefined);
+  // A pod the controller is deleting (job-4 at its deadline) counts once it is gone, so that
+  // "the pod was deleted" is decided on what happened rather than on how quickly we looked.
+  return terminal && timeline.lifetimes().every((p) => p.deletedAt !== undefined || (p.finishedAt !== undefined && !p.deleting));
 }
 
 export async function runExercise(cluster: StartedCluster, exercise: ExerciseDefinition, options: {

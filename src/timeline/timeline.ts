@@ -59,12 +59,16 @@ export interface PodLifetime {
   runningAt?: number;
   finishedAt?: number;
   deletedAt?: number;
+  /** Marked for deletion (deletionTimestamp) but not yet gone. */
+  deleting: boolean;
   phase: string;
   restarts: number;
   exitCodes: number[];
   /** Distinct container states in order, as `kubectl get pods` would name them (Running, Error, CrashLoopBackOff…). */
   statuses: string[];
 }
+
+const toDate = (value: Date | string | undefined): Date | undefined => (value === undefined ? undefined : new Date(value));
 
 const terminalPhases = new Set(['Succeeded', 'Failed']);
 
@@ -98,9 +102,10 @@ export function observeJob(job: V1Job, type: WatchEventType, at: number): JobObs
     terminating: job.status?.terminating ?? 0,
     completions: job.spec?.completions ?? null,
     parallelism: job.spec?.parallelism ?? null,
-    startTime: job.status?.startTime,
-    completionTime: job.status?.completionTime,
-    conditions: (job.status?.conditions ?? []).map((c) => ({ type: c.type, status: c.status, reason: c.reason, message: c.message, lastTransitionTime: c.lastTransitionTime })),
+    // Watch events carry raw JSON (timestamps as strings), lists carry Dates: accept both.
+    startTime: toDate(job.status?.startTime),
+    completionTime: toDate(job.status?.completionTime),
+    conditions: (job.status?.conditions ?? []).map((c) => ({ type: c.type, status: c.status, reason: c.reason, message: c.message, lastTransitionTime: toDate(c.lastTransitionTime) })),
   };
 }
 
@@ -139,10 +144,11 @@ export class Timeline {
     for (const p of this.pods) {
       let life = byName.get(p.name);
       if (!life) {
-        life = { name: p.name, createdAt: p.at, phase: p.phase, restarts: 0, exitCodes: [], statuses: [] };
+        life = { name: p.name, createdAt: p.at, deleting: false, phase: p.phase, restarts: 0, exitCodes: [], statuses: [] };
         byName.set(p.name, life);
       }
       life.phase = p.phase;
+      life.deleting = p.deleting && p.type !== 'DELETED';
       const status = podStatus(p);
       if (life.statuses.at(-1) !== status) life.statuses.push(status);
       for (const c of p.containers) {

@@ -1,0 +1,93 @@
+// Root hooks of the end-to-end specs: one cluster per run (from the provider resolver), every
+// registered exercise started at once as soon as it is up — so the suite lasts about as long as
+// its slowest exercise — and the cluster stopped at the end, on failure and on Ctrl-C too.
+import path from 'node:path';
+import * as chai from 'chai';
+import type { StartedCluster } from '../../../src/cluster-providers/cluster-provider.ts';
+import { resolveProvider } from '../../../src/cluster-providers/resolve-provider.ts';
+import { exerciseAssertions } from '../../../src/assertions/exercise-assertions.ts';
+import { runExercise, type ExerciseDefinition, type ExerciseResult } from '../../../src/exercise/run-exercise.ts';
+import { collectDiagnostics, } from '../../../src/kube/diagnostics.ts';
+import { deleteNamespace } from '../../../src/kube/namespace.ts';
+import { projectRoot } from '../../../src/cluster-providers/local/stand-in-images.ts';
+
+chai.use(exerciseAssertions);
+
+/** Manifests come from here; the mutation tests point it at broken copies. */
+const manifestsDir = process.env.LESSON_HARNESS_MANIFESTS_DIR ?? path.join(projectRoot, 'manifests');
+const diagnosticsDir = path.join(projectRoot, 'reports', 'diagnostics');
+
+interface Registered {
+  definition: ExerciseDefinition;
+  result: Promise<ExerciseResult>;
+  settle: (run: Promise<ExerciseResult>) => void;
+}
+
+const registered: Registered[] = [];
+let cluster: StartedCluster | undefined;
+let stopping: Promise<void> | undefined;
+const stopCluster = (): Promise<void> => (stopping ??= cluster?.stop() ?? Promise.resolve());
+
+/**
+ * Registers an exercise (call it inside describe()). Its run starts with the cluster; the
+ * returned promise gives what it did. A failing test of the exercise gets the namespace's
+ * events, logs and describe output written to reports/diagnostics/ and named in its message.
+ */
+export function exercise(name: string, job = name): { result: Promise<ExerciseResult> } {
+  let settle!: (run: Promise<ExerciseResult>) => void;
+  const result = new Promise<ExerciseResult>((resolve, reject) => {
+    settle = (run) => run.then(resolve, reject);
+  });
+  result.catch(() => undefined); // reported by the tests that await it
+  const entry: Registered = { definition: { name, job, manifest: path.join(manifestsDir, `${name}.yaml`) }, result, settle };
+  registered.push(entry);
+
+  let diagnostics: Promise<string> | undefined;
+  afterEach(async function () {
+    const test = this.currentTest;
+    if (test?.state !== 'failed' || !cluster) return;
+    this.timeout(60_000);
+    const namespace = await result.then((r) => r.namespace, (e: { namespace?: string }) => e.namespace);
+    if (!namespace) return;
+    const c = cluster;
+    diagnostics ??= collectDiagnostics({ kubeConfig: c.kubeConfig, kubeconfigPath: c.kubeconfigPath, kubectlDir: c.kubectlDir, namespace, dir: diagnosticsDir });
+    const file = await diagnostics.catch((e: Error) => `(diagnostics failed: ${e.message})`);
+    const err = test.err;
+    if (err) {
+      const before = err.message;
+      err.message += `\n\nEvents, pod logs and describe output: ${file}`;
+      // The spec reporter prints the stack, which holds a copy of the original message.
+      if (err.stack) err.stack = err.stack.replace(before, err.message);
+    }
+  });
+  return { result };
+}
+
+export const mochaHooks = {
+  async beforeAll(this: Mocha.Context): Promise<void> {
+    // Generous: a cold local cluster on a busy 2-core machine; the Kubernetes build itself ran before mocha.
+    this.timeout(300_000);
+    const { provider, reason } = resolveProvider();
+    process.stderr.write(`cluster provider: ${provider.name} — ${reason}\n`);
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(signal, () => {
+        process.stderr.write(`\n${signal}: stopping the cluster…\n`);
+        void stopCluster().finally(() => process.exit(130));
+      });
+    }
+    cluster = await provider.start();
+    const c = cluster;
+    for (const entry of registered) {
+      entry.settle(runExercise(c, entry.definition, { log: (line) => process.stderr.write(`    ${line}\n`) }));
+    }
+  },
+  async afterAll(this: Mocha.Context): Promise<void> {
+    this.timeout(60_000);
+    if (cluster && cluster.provider !== 'local') {
+      // An existing cluster outlives us: remove what we made. (A local one is thrown away whole.)
+      const c = cluster;
+      await Promise.all(registered.map((e) => e.result.then((r) => deleteNamespace(c.kubeConfig, r.namespace), () => undefined)));
+    }
+    await stopCluster();
+  },
+};
