@@ -43,11 +43,13 @@ export function localLayout(root: string, portBase: number): LocalLayout {
       config: at('containerd', 'config.toml'),
       certsDir: at('containerd', 'certs.d'),
     },
-    cni: { confDir: at('cni', 'net.d'), ipamDir: at('cni', 'ipam'), bridge: 'lh0', subnet: '10.244.0.0/24' },
+    // Bridge, subnet and cgroup are per cluster (from the port base and directory), so that two
+    // clusters on one host — a test of the provider next to a lesson run — never clean up each other.
+    cni: { confDir: at('cni', 'net.d'), ipamDir: at('cni', 'ipam'), bridge: `lh${portBase}`, subnet: `10.244.${Math.floor(portBase / 100) % 256}.0/24` },
     kubelet: { root: at('kubelet'), config: at('kubelet-config.yaml') },
     registry: { config: at('registry', 'config.yml'), htpasswd: at('registry', 'htpasswd') },
     kubeconfigs: at('kubeconfigs'),
-    cgroupRoot: '/lesson-harness',
+    cgroupRoot: `/lesson-harness-${path.basename(root)}`,
     adminKubeconfig: at('kubeconfigs', 'admin.kubeconfig'),
     stateFile: at('state.json'),
     ports: {
