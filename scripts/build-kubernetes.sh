@@ -38,5 +38,6 @@ CGO_ENABLED=0 go build -v -trimpath -ldflags "$ldflags" -o "$bin.tmp" . 2>&1 |
 [[ ${PIPESTATUS[0]} -eq 0 && -x "$bin.tmp" ]] || { echo "error: the Kubernetes build failed (see above)." >&2; exit 1; }
 mv "$bin.tmp" "$bin"
 echo "$key" > "$cache/key"
+echo "$((SECONDS - start))" > "$cache/build-seconds"
 echo "kubernetes $version: built in $((SECONDS - start)) s → $bin" >&2
 echo "$bin"

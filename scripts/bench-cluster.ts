@@ -1,0 +1,109 @@
+// npm run bench:cluster — figures of the embedded local cluster on this machine:
+// build time (cold, as recorded by the build; --cold rebuilds from scratch), warm start to node
+// Ready, first pod Running, pod created→Running p50/p95 over 20 pods, peak RSS of all cluster
+// processes, teardown time and leftovers. Run it on an otherwise idle machine.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { CoreV1Api, Watch } from '@kubernetes/client-node';
+import { execa } from 'execa';
+import { defaults } from '../src/config/defaults.ts';
+import { LocalClusterProvider } from '../src/cluster-providers/local/local-cluster-provider.ts';
+import { clusterProcesses, listLeftovers } from '../src/cluster-providers/local/teardown.ts';
+import { projectRoot } from '../src/cluster-providers/local/stand-in-images.ts';
+
+const starts = Number(process.env.BENCH_STARTS ?? 3);
+const podCount = Number(process.env.BENCH_PODS ?? 20);
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+const percentile = (values: number[], p: number): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+};
+const median = (values: number[]): number => percentile(values, 50);
+
+async function coldBuildSeconds(): Promise<string> {
+  if (process.argv.includes('--cold')) {
+    const cache = await mkdtemp(path.join(os.tmpdir(), 'cold-build-'));
+    const goCache = await mkdtemp(path.join(os.tmpdir(), 'cold-gocache-'));
+    const started = Date.now();
+    await execa('bash', [path.join(projectRoot, 'scripts/build-kubernetes.sh')], { env: { LESSON_HARNESS_CACHE: cache, GOCACHE: goCache }, stderr: 'inherit' });
+    const took = Date.now() - started;
+    await rm(cache, { recursive: true, force: true });
+    await rm(goCache, { recursive: true, force: true });
+    return `${seconds(took)} (measured now, empty Go build cache, module cache kept)`;
+  }
+  const version = (await readFile(path.join(projectRoot, 'scripts/kubernetes/go.mod'), 'utf8')).match(/k8s\.io\/kubernetes (v[\d.]+)/)?.[1];
+  const recorded = await readFile(path.join(defaults.cacheDir, 'kubernetes', version ?? '', 'build-seconds'), 'utf8').catch(() => '');
+  return recorded ? `${recorded.trim()} s (recorded when this cache was built; --cold to measure again)` : 'unknown (run with --cold)';
+}
+
+/** Sums VmRSS of every cluster process (components, shims, containers) every 250 ms. */
+function sampleRss(provider: LocalClusterProvider): { stop: () => number } {
+  let peak = 0;
+  const timer = setInterval(async () => {
+    let total = 0;
+    for (const p of await clusterProcesses(provider.layout)) {
+      const status = await readFile(`/proc/${p.pid}/status`, 'utf8').catch(() => '');
+      total += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
+    }
+    peak = Math.max(peak, total);
+  }, 250);
+  return { stop: () => { clearInterval(timer); return peak; } };
+}
+
+async function podRunningLatency(core: CoreV1Api, kubeConfig: import('@kubernetes/client-node').KubeConfig, name: string): Promise<number> {
+  const watch = new Watch(kubeConfig);
+  let abort: AbortController | undefined;
+  const running = new Promise<number>((resolve, reject) => {
+    void watch.watch('/api/v1/namespaces/default/pods', { fieldSelector: `metadata.name=${name}` }, (_type, pod: { status?: { phase?: string } }) => {
+      if (pod.status?.phase === 'Running') resolve(Date.now());
+    }, (err) => { if (err) reject(err); }).then((a) => { abort = a; });
+  });
+  await new Promise((r) => setTimeout(r, 50)); // let the watch open first
+  const created = Date.now();
+  await core.createNamespacedPod({ namespace: 'default', body: { metadata: { name }, spec: { terminationGracePeriodSeconds: 0, containers: [{ name: 'c', image: 'r.deso.tech/library/alpine', command: ['sleep', '3600'] }] } } });
+  const at = await running;
+  abort?.abort();
+  return at - created;
+}
+
+const provider = new LocalClusterProvider({ smokePod: false });
+const build = await coldBuildSeconds();
+const readyTimes: number[] = [];
+const teardownTimes: number[] = [];
+let leftovers: string[] = [];
+let firstPod = NaN;
+let latencies: number[] = [];
+let peakRss = 0;
+for (let run = 1; run <= starts; run++) {
+  process.stderr.write(`start ${run}/${starts}…\n`);
+  const rss = sampleRss(provider);
+  const began = Date.now();
+  const cluster = await provider.start({ log: () => undefined });
+  readyTimes.push(Date.now() - began);
+  if (run === 1) {
+    const core = cluster.kubeConfig.makeApiClient(CoreV1Api);
+    // The default ServiceAccount must exist before pods are admitted.
+    while (!(await core.readNamespacedServiceAccount({ name: 'default', namespace: 'default' }).then(() => true, () => false))) await new Promise((r) => setTimeout(r, 100));
+    firstPod = Date.now() - began + await podRunningLatency(core, cluster.kubeConfig, 'first');
+    process.stderr.write(`measuring ${podCount} pods one after another…\n`);
+    latencies = [];
+    for (let i = 0; i < podCount; i++) latencies.push(await podRunningLatency(core, cluster.kubeConfig, `latency-${i}`));
+  }
+  peakRss = Math.max(peakRss, rss.stop());
+  const stopBegan = Date.now();
+  await cluster.stop();
+  teardownTimes.push(Date.now() - stopBegan);
+  leftovers = await listLeftovers(provider.layout);
+}
+
+const row = (what: string, value: string, target = ''): string => `  ${what.padEnd(44)} ${value.padEnd(28)} ${target}`;
+process.stdout.write(`\nlocal cluster benchmark (${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${starts} warm starts)\n`);
+process.stdout.write(`${row('what', 'measured', 'target')}\n`);
+process.stdout.write(`${row('Kubernetes build (cold)', build)}\n`);
+process.stdout.write(`${row('warm start → node Ready (median)', `${seconds(median(readyTimes))} [${readyTimes.map(seconds).join(', ')}]`, '≤ 10 s')}\n`);
+process.stdout.write(`${row('start → first pod Running', seconds(firstPod))}\n`);
+process.stdout.write(`${row(`pod created → Running p50 / p95 (${latencies.length} pods)`, `${seconds(percentile(latencies, 50))} / ${seconds(percentile(latencies, 95))}`, 'p50 ≤ 1 s')}\n`);
+process.stdout.write(`${row('peak RSS of all cluster processes', `${(peakRss / 2 ** 30).toFixed(2)} GiB`, '≤ 1.5 GiB')}\n`);
+process.stdout.write(`${row('teardown (median)', `${seconds(median(teardownTimes))} [${teardownTimes.map(seconds).join(', ')}]`, '≤ 5 s')}\n`);
+process.stdout.write(`${row('leftovers after teardown', leftovers.length ? leftovers.join('; ') : '0', '0')}\n`);
