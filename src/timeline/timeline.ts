@@ -12,6 +12,9 @@ export interface ContainerObservation {
   exitCode?: number;
   restartCount: number;
   lastTerminated?: { reason?: string; exitCode: number };
+  /** Seconds the current (terminated) and the previous run took, from API timestamps. */
+  runSeconds?: number;
+  lastRunSeconds?: number;
 }
 
 export interface PodObservation {
@@ -70,6 +73,9 @@ export interface PodLifetime {
 
 const toDate = (value: Date | string | undefined): Date | undefined => (value === undefined ? undefined : new Date(value));
 
+const seconds = (from: Date | string | undefined, to: Date | string | undefined): number | undefined =>
+  (from && to ? (new Date(to).getTime() - new Date(from).getTime()) / 1000 : undefined);
+
 const terminalPhases = new Set(['Succeeded', 'Failed']);
 
 export function observePod(pod: V1Pod, type: WatchEventType, at: number): PodObservation {
@@ -85,6 +91,8 @@ export function observePod(pod: V1Pod, type: WatchEventType, at: number): PodObs
         name: c.name, state, restartCount: c.restartCount,
         reason: c.state?.terminated?.reason ?? c.state?.waiting?.reason,
         exitCode: c.state?.terminated?.exitCode,
+        runSeconds: seconds(c.state?.terminated?.startedAt, c.state?.terminated?.finishedAt),
+        lastRunSeconds: seconds(last?.startedAt, last?.finishedAt),
         ...(last ? { lastTerminated: { reason: last.reason, exitCode: last.exitCode } } : {}),
       };
     }),
@@ -124,6 +132,15 @@ export class Timeline {
 
   record(observation: Observation): void {
     this.observations.push(observation);
+  }
+
+  /** Only the Job of this name and its pods (named <job>-<suffix>) — a namespace can hold several. */
+  forJob(name: string): Timeline {
+    const only = new Timeline();
+    for (const o of this.observations) {
+      if (o.kind === 'Job' ? o.name === name : o.name.startsWith(`${name}-`) && /^[a-z0-9]{5}$/.test(o.name.slice(name.length + 1))) only.record(o);
+    }
+    return only;
   }
 
   get pods(): PodObservation[] {

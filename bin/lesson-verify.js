@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+// Package bin: runs the TypeScript CLI through tsx (no build step), forwarding arguments and the
+// exit code. It runs on the project's own Node 22 (npm package `node`) when the calling Node is
+// older: the Kubernetes client and testcontainers need 22.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const major = Number(process.versions.node.split('.')[0]);
+let node = process.execPath;
+if (major < 22) {
+  const bundled = path.join(path.dirname(require.resolve('node/package.json')), 'bin', 'node');
+  if (!existsSync(bundled)) {
+    process.stderr.write(`error: lesson-verify needs Node.js 22 or newer (this is ${process.version}).\n  fix: run \`npm ci\` in ${root} (it installs Node 22 for the project) or install Node 22.\n`);
+    process.exit(2);
+  }
+  node = bundled;
+}
+const result = spawnSync(node, ['--import', require.resolve('tsx'), path.join(root, 'src/cli/verify.ts'), ...process.argv.slice(2)], { stdio: 'inherit' });
+process.exit(result.status ?? 1);
