@@ -6,7 +6,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 packages=(containerd runc containernetworking-plugins iptables iproute2 docker-registry skopeo
-  busybox-static bash-static openssl apache2-utils gcc libc6-dev tar curl)
+  busybox-static bash-static openssl apache2-utils gcc libc6-dev tar curl chromium)
 
 if [[ "$(uname -s)" != Linux ]]; then
   echo "setup: not Linux ($(uname -s)): skipping the local cluster's host packages; use LESSON_HARNESS_PROVIDER=kind or LESSON_HARNESS_KUBECONFIG." >&2

@@ -13,7 +13,7 @@ h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid 
 .meta{color:#555}.summary span{display:inline-block;margin-right:.5rem;padding:.2rem .6rem;border-radius:1rem;color:#fff}
 .error{background:#e53935}.warning{background:#f9a825}.info{background:#1e88e5}.pass{color:#43a047}.fail{color:#e53935}
 table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{border:1px solid #ddd;padding:.3rem .5rem;vertical-align:top;text-align:left}
-td.sev{color:#fff;font-weight:bold}pre{margin:0;white-space:pre-wrap;font-size:.85rem}
+td.sev{color:#fff;font-weight:bold}pre{margin:0;white-space:pre-wrap;overflow-wrap:anywhere;font-size:.85rem}td{overflow-wrap:anywhere}
 details pre{background:#f6f8fa;padding:.5rem}svg{max-width:100%;height:auto;margin-top:1rem}
 `;
 

@@ -131,7 +131,7 @@ export async function verifyLesson(options: VerifyOptions): Promise<Verification
       for (const expectation of step.expectations) {
         const result = evaluateExpectation(expectation, facts);
         expectations.push({ expression: step.expression.trim(), line: step.line, ok: result.ok, message: result.message });
-        if (!result.ok) finding('error', step.line, `claim not true: ${expectation.subject}`, `${expectation.subject} ${expectation.op} ${String(result.expected)}`, `${expectation.subject} is ${String(result.actual)}`, 'correct the prose this annotation marks (and the annotation with it)');
+        if (!result.ok) finding('error', step.line, `claim not true: ${expectation.subject}`, `${expectation.subject} ${String(result.expected)}`, `${expectation.subject} is ${String(result.actual)}`, 'correct the prose this annotation marks (and the annotation with it)');
       }
     }
     return {

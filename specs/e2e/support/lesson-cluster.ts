@@ -63,6 +63,12 @@ export function exercise(name: string, job = name): { result: Promise<ExerciseRe
   return { result };
 }
 
+/** The run's cluster, for specs that drive it themselves (lesson verification). */
+export function sharedCluster(): StartedCluster {
+  if (!cluster) throw new Error('the cluster is not started: load specs/e2e/support/lesson-cluster.ts as a mocha root hook (--require)');
+  return cluster;
+}
+
 export const mochaHooks = {
   async beforeAll(this: Mocha.Context): Promise<void> {
     // Generous: a cold local cluster on a busy 2-core machine; the Kubernetes build itself ran before mocha.
