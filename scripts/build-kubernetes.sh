@@ -22,7 +22,7 @@ cd "$module"
 echo "kubernetes $version: downloading modules…" >&2
 go mod download
 total="$(go list -deps . | wc -l)"
-echo "kubernetes $version: building $total packages (cold: ~20-30 min on 2 cores; cached afterwards)…" >&2
+echo "kubernetes $version: building $total packages (cold: about 5-10 min on 2 cores; cached afterwards)…" >&2
 start=$SECONDS
 mm="${version#v}"; major="${mm%%.*}"; rest="${mm#*.}"; minor="${rest%%.*}"
 ldflags="-s -w"

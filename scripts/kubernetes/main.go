@@ -19,6 +19,7 @@ import (
 	_ "k8s.io/component-base/metrics/prometheus/clientgo"
 	_ "k8s.io/component-base/metrics/prometheus/version"
 	kubectl "k8s.io/kubectl/pkg/cmd"
+	kubeadm "k8s.io/kubernetes/cmd/kubeadm/app"
 	kubectlutil "k8s.io/kubectl/pkg/cmd/util"
 	apiserver "k8s.io/kubernetes/cmd/kube-apiserver/app"
 	controllermanager "k8s.io/kubernetes/cmd/kube-controller-manager/app"
@@ -44,6 +45,12 @@ func main() {
 	case "etcd":
 		etcdmain.Main(args)
 		return
+	case "kubeadm":
+		// kubeadm boots the kind-compatible node image (the kind provider).
+		if err := kubeadm.Run(); err != nil {
+			os.Exit(1)
+		}
+		return
 	case "kubectl":
 		if err := cli.RunNoErrOutput(kubectl.NewDefaultKubectlCommand()); err != nil {
 			kubectlutil.CheckErr(err)
@@ -52,7 +59,7 @@ func main() {
 	}
 	newCommand, ok := components[name]
 	if !ok {
-		fmt.Fprintf(os.Stderr, "kube: unknown component %q; use one of etcd, kubectl, kube-apiserver, kube-controller-manager, kube-scheduler, kubelet\n", name)
+		fmt.Fprintf(os.Stderr, "kube: unknown component %q; use one of etcd, kubeadm, kubectl, kube-apiserver, kube-controller-manager, kube-scheduler, kubelet\n", name)
 		os.Exit(2)
 	}
 	os.Exit(cli.Run(newCommand()))

@@ -41,7 +41,7 @@ export async function ensureKubernetesBinaries(log: (line: string) => void): Pro
   const binary = String(result.stdout).trim().split('\n').pop() ?? '';
   const binDir = path.join(path.dirname(binary), 'bin');
   await mkdir(binDir, { recursive: true });
-  for (const name of ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubelet', 'kubectl']) {
+  for (const name of ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubelet', 'kubectl', 'kubeadm']) {
     await symlink(binary, path.join(binDir, name)).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'EEXIST') throw e; });
   }
   return binDir;
