@@ -52,8 +52,37 @@ async function blob(layout: string, data: Buffer | string): Promise<{ digest: st
   return { digest: `sha256:${hex}`, size: Buffer.byteLength(data) };
 }
 
+/**
+ * Writes an OCI image layout (tag `stand-in`) with one uncompressed layer per directory, in order.
+ * Layers are reproducible (fixed order, owner and time): the same files give the same digest, so
+ * images that share a layer (the Kubernetes binary of the kind node's images) store it once.
+ */
+export async function writeOciImage(layout: string, layerDirs: string[], config: { entrypoint?: string[]; cmd?: string[]; env?: string[] }): Promise<void> {
+  await mkdir(path.join(layout, 'blobs', 'sha256'), { recursive: true });
+  const layers: { digest: string; size: number }[] = [];
+  for (const dir of layerDirs) {
+    const tar = await execa('tar', ['--sort=name', '--owner=0', '--group=0', '--numeric-owner', '--mtime=@0', '-C', dir, '-cf', '-', '.'], { encoding: 'buffer', maxBuffer: 1 << 30 });
+    layers.push(await blob(layout, Buffer.from(tar.stdout)));
+  }
+  const configBlob = await blob(layout, JSON.stringify({
+    architecture: 'amd64', os: 'linux',
+    config: { Env: config.env ?? ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], Entrypoint: config.entrypoint, Cmd: config.cmd, WorkingDir: '/' },
+    rootfs: { type: 'layers', diff_ids: layers.map((l) => l.digest) },
+  }));
+  const manifest = await blob(layout, JSON.stringify({
+    schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...configBlob },
+    layers: layers.map((l) => ({ mediaType: 'application/vnd.oci.image.layer.v1.tar', ...l })),
+  }));
+  await writeFile(path.join(layout, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
+  await writeFile(path.join(layout, 'index.json'), JSON.stringify({
+    schemaVersion: 2,
+    manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', ...manifest, annotations: { 'org.opencontainers.image.ref.name': 'stand-in' } }],
+  }));
+}
+
 /** Builds one image as an OCI image layout directory; returns the directory. */
-async function buildImage(img: StandInImage, workDir: string): Promise<string> {
+export async function buildImage(img: StandInImage, workDir: string): Promise<string> {
   const name = img.image.replace(/[^a-z0-9]+/gi, '_');
   const rootfs = path.join(workDir, `${name}.rootfs`);
   const layout = path.join(workDir, `${name}.oci`);
@@ -62,7 +91,6 @@ async function buildImage(img: StandInImage, workDir: string): Promise<string> {
   await mkdir(path.join(rootfs, 'bin'), { recursive: true });
   await mkdir(path.join(rootfs, 'tmp'), { recursive: true });
   await chmod(path.join(rootfs, 'tmp'), 0o1777);
-  await mkdir(path.join(layout, 'blobs', 'sha256'), { recursive: true });
 
   for (const [inImage, onHost] of Object.entries(img.files ?? {})) {
     await stat(onHost).catch(() => {
@@ -76,28 +104,8 @@ async function buildImage(img: StandInImage, workDir: string): Promise<string> {
   if (img.compile) {
     await execa('gcc', ['-static', '-O2', '-o', path.join(rootfs, img.compile.to), path.join(projectRoot, img.compile.source)]);
   }
-  // Reproducible layer: fixed order, owner and time, so the same inputs give the same digest.
-  const layerTar = path.join(workDir, `${name}.tar`);
-  await execa('tar', ['--sort=name', '--owner=0', '--group=0', '--numeric-owner', '--mtime=@0', '-C', rootfs, '-cf', layerTar, '.']);
-  const layerData = await readFile(layerTar);
-  const layer = await blob(layout, layerData);
-  const config = await blob(layout, JSON.stringify({
-    architecture: 'amd64', os: 'linux',
-    config: { Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], Entrypoint: img.entrypoint, Cmd: img.cmd, WorkingDir: '/' },
-    rootfs: { type: 'layers', diff_ids: [layer.digest] },
-  }));
-  const manifest = await blob(layout, JSON.stringify({
-    schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json',
-    config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config },
-    layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', ...layer }],
-  }));
-  await writeFile(path.join(layout, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
-  await writeFile(path.join(layout, 'index.json'), JSON.stringify({
-    schemaVersion: 2,
-    manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', ...manifest, annotations: { 'org.opencontainers.image.ref.name': 'stand-in' } }],
-  }));
+  await writeOciImage(layout, [rootfs], { entrypoint: img.entrypoint, cmd: img.cmd });
   await rm(rootfs, { recursive: true, force: true });
-  await rm(layerTar, { force: true });
   return layout;
 }
 

@@ -1,0 +1,177 @@
+// Files of the kind-compatible node image that the project builds offline (see node-image.ts):
+// kind's layout (/kind/version, /kind/manifests, kubelet unit with the kubeadm drop-in) plus what
+// these machines need (no --privileged, no registry: a TLS registry on the node's own loopback).
+export const registryPort = 5000;
+export const upstreamRegistries = ['docker.io', 'registry.k8s.io', 'r.deso.tech'];
+
+/** PID 1 of the node: fixes an unprivileged container up for systemd and the kubelet, then becomes init. */
+export const entrypoint = `#!/bin/bash
+# Entry point of the lesson-harness kind node. The container is not --privileged (these hosts lack
+# CAP_SYS_RESOURCE, which --privileged demands), so do by hand what kind's entrypoint relies on.
+set -euo pipefail
+# /sys and /proc/sys come read-only without --privileged; the kubelet writes sysctls and cgroups.
+mount -o remount,rw /sys 2>/dev/null || true
+mount -o remount,rw /proc/sys 2>/dev/null || true
+mount --make-rshared /
+# The kubelet's OOM watcher opens /dev/kmsg, which an unprivileged container does not get.
+[[ -e /dev/kmsg ]] || ln -s /dev/console /dev/kmsg
+# cgroup v1 with the host's hierarchy bound in: show each controller's own subtree as its root,
+# so systemd and the kubelet create their cgroups inside this container's.
+if [[ ! -f /sys/fs/cgroup/cgroup.controllers ]]; then
+  while IFS=: read -r _ controllers path; do
+    [[ -z "$path" || "$path" == "/" ]] && continue
+    dir=\${controllers#name=}
+    [[ -z "$dir" ]] && dir=unified
+    for mnt in "/sys/fs/cgroup/$dir" $(for c in \${controllers//,/ }; do echo "/sys/fs/cgroup/\${c#name=}"; done); do
+      if [[ -d "$mnt$path" ]] && ! mountpoint -q "$mnt$path/.." 2>/dev/null; then
+        mount --bind "$mnt$path" "$mnt" 2>/dev/null || true
+      fi
+    done
+  done < /proc/self/cgroup
+fi
+echo "lesson-harness node: booting systemd"
+exec /sbin/init
+`;
+
+/** Runs once at boot, before containerd and the registry: a CA, a serving cert and a password per node. */
+export const nodeInitScript = `#!/bin/bash
+set -euo pipefail
+dir=/etc/lesson-registry
+mkdir -p "$dir" /etc/containerd/certs.d
+umask 077
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj /CN=lesson-node-registry \\
+  -addext subjectAltName=IP:127.0.0.1,DNS:localhost -keyout "$dir/tls.key" -out "$dir/tls.crt" 2>/dev/null
+password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
+htpasswd -Bbn lesson-harness "$password" > "$dir/htpasswd"
+cat > "$dir/config.yml" <<CONF
+version: 0.1
+log: { level: warn, accesslog: { disabled: true } }
+storage: { filesystem: { rootdirectory: /var/lib/lesson-registry } }
+http: { addr: 127.0.0.1:${registryPort}, tls: { certificate: $dir/tls.crt, key: $dir/tls.key } }
+auth: { htpasswd: { realm: lesson-harness, path: $dir/htpasswd } }
+CONF
+echo "lesson-harness:$password" > "$dir/credentials"
+for upstream in ${upstreamRegistries.join(' ')}; do
+  mkdir -p "/etc/containerd/certs.d/$upstream"
+  printf 'server = "https://%s"\\n\\n[host."https://127.0.0.1:${registryPort}"]\\n  capabilities = ["pull", "resolve"]\\n  ca = "%s"\\n' "$upstream" "$dir/tls.crt" > "/etc/containerd/certs.d/$upstream/hosts.toml"
+done
+sed -i "s|@REGISTRY_PASSWORD@|$password|" /etc/containerd/config.toml
+`;
+
+/** Pushes the images baked into /kind/images (OCI layouts) into the node's registry. */
+export const pushImagesScript = `#!/bin/bash
+set -euo pipefail
+creds=$(cat /etc/lesson-registry/credentials)
+certs=$(mktemp -d); cp /etc/lesson-registry/tls.crt "$certs/ca.crt"
+for i in $(seq 1 100); do curl -fsk -o /dev/null -u "$creds" https://127.0.0.1:${registryPort}/v2/ && break; sleep 0.1; done
+while read -r layout ref; do
+  skopeo copy --quiet --dest-creds "$creds" --dest-cert-dir "$certs" "oci:/kind/images/$layout:stand-in" "docker://127.0.0.1:${registryPort}/$ref"
+done < /kind/images/index
+`;
+
+export const containerdConfig = `version = 2
+[plugins."io.containerd.grpc.v1.cri"]
+  sandbox_image = "registry.k8s.io/pause:3.10.1"
+  # These hosts lack CAP_SYS_RESOURCE: a negative oom_score_adj is refused, so clamp it.
+  restrict_oom_score_adj = true
+  [plugins."io.containerd.grpc.v1.cri".containerd]
+    snapshotter = "overlayfs"
+    default_runtime_name = "runc"
+    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+      runtime_type = "io.containerd.runc.v2"
+      [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
+        SystemdCgroup = true
+  [plugins."io.containerd.grpc.v1.cri".cni]
+    bin_dir = "/usr/lib/cni"
+    conf_dir = "/etc/cni/net.d"
+  [plugins."io.containerd.grpc.v1.cri".registry]
+    config_path = "/etc/containerd/certs.d"
+    [plugins."io.containerd.grpc.v1.cri".registry.configs."127.0.0.1:${registryPort}".auth]
+      username = "lesson-harness"
+      password = "@REGISTRY_PASSWORD@"
+`;
+
+export const units: Record<string, string> = {
+  'lesson-node-init.service': `[Unit]
+Description=lesson-harness node: registry credentials and containerd registry hosts
+Before=containerd.service lesson-registry.service
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/usr/local/bin/lesson-node-init
+[Install]
+WantedBy=multi-user.target
+`,
+  'lesson-registry.service': `[Unit]
+Description=lesson-harness node: image registry on 127.0.0.1:${registryPort}
+After=lesson-node-init.service
+Requires=lesson-node-init.service
+[Service]
+ExecStart=/usr/bin/docker-registry serve /etc/lesson-registry/config.yml
+Restart=always
+[Install]
+WantedBy=multi-user.target
+`,
+  'lesson-images.service': `[Unit]
+Description=lesson-harness node: publish the preloaded images
+After=lesson-registry.service
+Requires=lesson-registry.service
+Before=kubelet.service
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/usr/local/bin/lesson-push-images
+[Install]
+WantedBy=multi-user.target
+`,
+  // kind's kubelet unit and kubeadm drop-in, in substance.
+  'kubelet.service': `[Unit]
+Description=kubelet: The Kubernetes Node Agent
+After=containerd.service lesson-images.service
+Wants=containerd.service
+[Service]
+ExecStart=/usr/bin/kubelet
+Restart=always
+StartLimitInterval=0
+RestartSec=1s
+[Install]
+WantedBy=multi-user.target
+`,
+  'kubelet.service.d/10-kubeadm.conf': `[Service]
+Environment="KUBELET_KUBECONFIG_ARGS=--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf --kubeconfig=/etc/kubernetes/kubelet.conf"
+Environment="KUBELET_CONFIG_ARGS=--config=/var/lib/kubelet/config.yaml"
+EnvironmentFile=-/var/lib/kubelet/kubeadm-flags.env
+EnvironmentFile=-/etc/default/kubelet
+ExecStart=
+ExecStart=/usr/bin/kubelet $KUBELET_KUBECONFIG_ARGS $KUBELET_CONFIG_ARGS $KUBELET_KUBEADM_ARGS $KUBELET_EXTRA_ARGS
+`,
+};
+
+/** Pods get a bridge network from the node's own CNI configuration (lessons need no more). */
+export const cniConflist = JSON.stringify({
+  cniVersion: '1.0.0', name: 'kind',
+  plugins: [
+    { type: 'bridge', bridge: 'kind0', isGateway: true, ipMasq: true, ipam: { type: 'host-local', ranges: [[{ subnet: '10.244.0.0/24' }]] } },
+    { type: 'portmap', capabilities: { portMappings: true } },
+  ],
+}, null, 2);
+
+// kind applies these after kubeadm init. This image's CNI is the static bridge above, so the
+// CNI manifest only records that; there is no dynamic storage provisioner, only the class name.
+export const defaultCniManifest = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: lesson-harness-cni
+  namespace: kube-system
+data:
+  cni: "static bridge configuration in /etc/cni/net.d of the node image"
+`;
+export const defaultStorageManifest = `apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata:
+  name: standard
+  annotations:
+    storageclass.kubernetes.io/is-default-class: "true"
+provisioner: kubernetes.io/no-provisioner
+volumeBindingMode: WaitForFirstConsumer
+`;
