@@ -28,7 +28,7 @@ async function main(argv: string[]): Promise<number> {
   if (!lessonPath || positionals.length > 1) throw new TypeError(`Expected one lesson file, got ${positionals.length}\n${usage}`);
   // Read and parse before starting a cluster: a bad lesson fails in a second, not after a start.
   await loadLesson(lessonPath);
-  const { provider, reason } = resolveProvider({ provider: values.provider, kubeconfig: values.kubeconfig });
+  const { provider, reason } = await resolveProvider({ provider: values.provider, kubeconfig: values.kubeconfig });
   process.stderr.write(`cluster provider: ${provider.name} — ${reason}\n`);
   let cluster: StartedCluster | undefined;
   const stop = async (signal: string): Promise<never> => {

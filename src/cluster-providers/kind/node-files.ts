@@ -15,17 +15,20 @@ mount -o remount,rw /proc/sys 2>/dev/null || true
 mount --make-rshared /
 # The kubelet's OOM watcher opens /dev/kmsg, which an unprivileged container does not get.
 [[ -e /dev/kmsg ]] || ln -s /dev/console /dev/kmsg
-# cgroup v1 with the host's hierarchy bound in: show each controller's own subtree as its root,
-# so systemd and the kubelet create their cgroups inside this container's.
+# cgroup v1 with the host's hierarchy bound in (no cgroup namespaces on v1): make each controller
+# show this container's own cgroup as its root, and keep the full path valid too (bound back onto
+# itself), since systemd and the kubelet compute paths from /proc/self/cgroup, which keeps it.
 if [[ ! -f /sys/fs/cgroup/cgroup.controllers ]]; then
+  declare -A seen
   while IFS=: read -r _ controllers path; do
     [[ -z "$path" || "$path" == "/" ]] && continue
-    dir=\${controllers#name=}
-    [[ -z "$dir" ]] && dir=unified
-    for mnt in "/sys/fs/cgroup/$dir" $(for c in \${controllers//,/ }; do echo "/sys/fs/cgroup/\${c#name=}"; done); do
-      if [[ -d "$mnt$path" ]] && ! mountpoint -q "$mnt$path/.." 2>/dev/null; then
-        mount --bind "$mnt$path" "$mnt" 2>/dev/null || true
-      fi
+    for c in \${controllers//,/ } \${controllers:-unified}; do
+      mnt=/sys/fs/cgroup/\${c#name=}
+      [[ -n "\${seen[$mnt]:-}" || ! -d "$mnt$path" ]] && continue
+      seen[$mnt]=1
+      mount --bind "$mnt$path" "$mnt"
+      mkdir -p "$mnt$path"
+      mount --bind "$mnt" "$mnt$path"
     done
   done < /proc/self/cgroup
 fi

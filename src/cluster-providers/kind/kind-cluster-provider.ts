@@ -1,0 +1,165 @@
+// kind via testcontainers: starts a node image the way a kind node runs and boots it with kubeadm,
+// as kind does (and as the Java kindcontainer does). Without --privileged (these hosts lack
+// CAP_SYS_RESOURCE, which --privileged requests): the capability set, security options and mounts
+// below are the unprivileged equivalent. Works with the published kindest/node image's layout; on
+// machines with no registry the project's own node image (node-image.ts) is built and used.
+import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { execa } from 'execa';
+import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
+import YAML from 'yaml';
+import { HarnessError } from '../../errors/harness-error.ts';
+import { stderrLog, type ClusterProvider, type ClusterStartOptions, type StartedCluster } from '../cluster-provider.ts';
+import { ensureKubernetesBinaries } from '../local/local-cluster-provider.ts';
+import { projectRoot } from '../local/stand-in-images.ts';
+import { buildNodeImage, etcdImageTag, kubernetesVersion } from './node-image.ts';
+
+const hostname = 'lesson-harness-control-plane';
+const apiPort = 6443;
+
+/**
+ * A GenericContainer whose published ports bind to 127.0.0.1 only (testcontainers binds all
+ * interfaces), and which gets the host's /dev/kmsg read-only: the kubelet's OOM watcher opens it,
+ * and without --privileged no host device is there (testcontainers has no option for devices).
+ */
+class KindNodeContainer extends GenericContainer {
+  protected override async beforeContainerCreated(): Promise<void> {
+    this.hostConfig.Devices = [...(this.hostConfig.Devices ?? []), { PathOnHost: '/dev/kmsg', PathInContainer: '/dev/kmsg', CgroupPermissions: 'r' }];
+    for (const bindings of Object.values(this.hostConfig.PortBindings ?? {}) as { HostIp?: string }[][]) {
+      for (const binding of bindings) binding.HostIp = '127.0.0.1';
+    }
+  }
+}
+
+export function kubeadmConfig(advertiseAddress: string): string {
+  const docs = [
+    {
+      apiVersion: 'kubeadm.k8s.io/v1beta3', kind: 'ClusterConfiguration', kubernetesVersion, clusterName: 'lesson-harness',
+      controlPlaneEndpoint: `${hostname}:${apiPort}`,
+      apiServer: { certSANs: ['localhost', '127.0.0.1'] },
+      networking: { podSubnet: '10.244.0.0/16', serviceSubnet: '10.96.0.0/16' },
+      etcd: { local: { imageTag: etcdImageTag } },
+    },
+    {
+      apiVersion: 'kubeadm.k8s.io/v1beta3', kind: 'InitConfiguration',
+      localAPIEndpoint: { advertiseAddress, bindPort: apiPort },
+      nodeRegistration: { criSocket: 'unix:///run/containerd/containerd.sock', kubeletExtraArgs: { 'node-ip': advertiseAddress } },
+      // kind skips preflight (it would refuse a container) and so do we; the lessons need neither
+      // CoreDNS nor kube-proxy, whose images this offline node does not carry.
+      skipPhases: ['preflight', 'addon/coredns', 'addon/kube-proxy'],
+    },
+    {
+      apiVersion: 'kubelet.config.k8s.io/v1beta1', kind: 'KubeletConfiguration',
+      // No cgroupRoot (kind uses /kubelet, which it creates in its entrypoint): pods go under kubepods.slice.
+      cgroupDriver: 'systemd', failSwapOn: false, failCgroupV1: false,
+      evictionHard: { 'nodefs.available': '0%', 'nodefs.inodesFree': '0%', 'imagefs.available': '0%' },
+      imageGCHighThresholdPercent: 100,
+    },
+  ];
+  return docs.map((d) => YAML.stringify(d)).join('---\n');
+}
+
+export class KindClusterProvider implements ClusterProvider {
+  readonly name = 'kind';
+
+  constructor(private readonly options: { image?: string } = {}) {}
+
+  async start(options: ClusterStartOptions = {}): Promise<StartedCluster> {
+    const log = options.log ?? stderrLog;
+    const began = Date.now();
+    const step = (n: number, what: string): void => log(`[kind ${((Date.now() - began) / 1000).toFixed(1)}s] ${n}/6 ${what}`);
+    // The Ryuk reaper image cannot be pulled offline; stop() and the test hooks clean up instead.
+    process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
+    step(1, 'Docker engine…');
+    const docker = await execa('bash', [path.join(projectRoot, 'scripts/start-docker.sh')], { reject: false, all: true });
+    if (docker.exitCode !== 0) throw new HarnessError(`no Docker engine: ${docker.all}`, { fix: 'install Docker (Debian: docker.io) or use LESSON_HARNESS_PROVIDER=local' });
+    step(2, 'node image…');
+    const image = this.options.image ?? await buildNodeImage(log);
+
+    step(3, `starting ${image} (systemd)…`);
+    const container = await new KindNodeContainer(image)
+      .withHostname(hostname)
+      .withLabels({ 'lesson-harness.cluster': 'kind' })
+      .withAddedCapabilities('ALL')
+      .withDroppedCapabilities('SYS_RESOURCE')
+      .withSecurityOpt('seccomp=unconfined', 'apparmor=unconfined')
+      // containerd's overlayfs cannot sit on the container's own overlay root: give it a tmpfs.
+      .withTmpFs({ '/run': 'rw,exec', '/tmp': 'rw,exec', '/var/lib/containerd': 'rw,exec' })
+      .withBindMounts([
+        { source: '/sys/fs/cgroup', target: '/sys/fs/cgroup', mode: 'rw' },
+        { source: '/lib/modules', target: '/lib/modules', mode: 'ro' },
+      ])
+      .withEnvironment({ container: 'docker' })
+      .withExposedPorts(apiPort)
+      .withWaitStrategy(Wait.forSuccessfulCommand('systemctl is-system-running | grep -qE "running|degraded"'))
+      .withStartupTimeout(120_000)
+      .start();
+    const stop = async (): Promise<void> => {
+      await container.stop({ remove: true, removeVolumes: true }).catch(() => undefined);
+    };
+    try {
+      const exec = async (what: string, command: string[]): Promise<string> => {
+        const result = await container.exec(command);
+        if (result.exitCode !== 0) throw new HarnessError(`${what} failed in the kind node (exit ${result.exitCode}):\n${result.output.split('\n').slice(-20).join('\n')}`, { fix: 'read the output above; `docker logs` of the node shows systemd' });
+        return result.output;
+      };
+      const address = (await exec('reading the node address', ['hostname', '-i'])).trim().split(/\s+/)[0] ?? '';
+      step(4, 'kubeadm init…');
+      await container.copyContentToContainer([{ content: kubeadmConfig(address), target: '/kind/kubeadm.conf' }]);
+      await exec('kubeadm init', ['kubeadm', 'init', '--config=/kind/kubeadm.conf', '--skip-token-print', '--v=1']);
+      const kubectl = ['kubectl', '--kubeconfig=/etc/kubernetes/admin.conf'];
+      step(5, 'default CNI and storage manifests, control-plane taint removed…');
+      await exec('applying the CNI manifest', [...kubectl, 'apply', '-f', '/kind/manifests/default-cni.yaml']);
+      await exec('applying the storage manifest', [...kubectl, 'apply', '-f', '/kind/manifests/default-storage.yaml']);
+      await exec('removing the control-plane taint', [...kubectl, 'taint', 'nodes', '--all', 'node-role.kubernetes.io/control-plane-']);
+
+      // The node's admin kubeconfig, pointed at the published port on 127.0.0.1.
+      const admin = YAML.parse(await exec('reading admin.conf', ['cat', '/etc/kubernetes/admin.conf'])) as { clusters: { cluster: { server: string } }[] };
+      for (const c of admin.clusters) c.cluster.server = `https://127.0.0.1:${container.getMappedPort(apiPort)}`;
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'kind-'));
+      const kubeconfigPath = path.join(dir, 'kubeconfig');
+      await writeFile(kubeconfigPath, YAML.stringify(admin), { mode: 0o600 });
+      await chmod(kubeconfigPath, 0o600);
+      const kubeConfig = new KubeConfig();
+      kubeConfig.loadFromFile(kubeconfigPath);
+      step(6, 'waiting for the node to be Ready…');
+      const core = kubeConfig.makeApiClient(CoreV1Api);
+      const deadline = Date.now() + 120_000;
+      for (;;) {
+        const nodes = await core.listNode().catch(() => undefined);
+        if (nodes?.items.some((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))) break;
+        if (Date.now() > deadline) throw new HarnessError('the kind node did not become Ready within 120 s', { fix: 'docker exec into the node and read `journalctl -u kubelet`' });
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      log(`[kind ${((Date.now() - began) / 1000).toFixed(1)}s] cluster ready — KUBECONFIG=${kubeconfigPath}`);
+      // kubectl for lesson commands: the project's own build, the same version as the node.
+      const kubectlDir = await ensureKubernetesBinaries(() => undefined);
+      return new StartedKindCluster(container, kubeConfig, kubeconfigPath, kubectlDir, stop);
+    } catch (error) {
+      // LESSON_HARNESS_KEEP_FAILED=1 keeps a node that failed to boot, to read its journal.
+      if (process.env.LESSON_HARNESS_KEEP_FAILED === '1') log(`keeping the failed node: docker exec -it ${container.getId()} bash`);
+      else await stop();
+      throw error;
+    }
+  }
+}
+
+export class StartedKindCluster implements StartedCluster {
+  readonly provider = 'kind';
+  readonly version = kubernetesVersion;
+  #stopped = false;
+
+  constructor(readonly container: StartedTestContainer, readonly kubeConfig: KubeConfig, readonly kubeconfigPath: string, readonly kubectlDir: string, private readonly stopNode: () => Promise<void>) {}
+
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    await this.stopNode();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+}
