@@ -1,7 +1,8 @@
 // npm run bench:cluster — figures of the embedded local cluster on this machine:
 // build time (cold, as recorded by the build; --cold rebuilds from scratch), warm start to node
 // Ready, first pod Running, pod created→Running p50/p95 over 20 pods, peak RSS of all cluster
-// processes, teardown time and leftovers. Run it on an otherwise idle machine.
+// processes, teardown time and leftovers; then the same start figures for the kind provider, side
+// by side (BENCH_KIND=0 skips it). Run it on an otherwise idle machine.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +10,7 @@ import { CoreV1Api, Watch } from '@kubernetes/client-node';
 import { execa } from 'execa';
 import { defaults } from '../src/config/defaults.ts';
 import { LocalClusterProvider } from '../src/cluster-providers/local/local-cluster-provider.ts';
+import { KindClusterProvider } from '../src/cluster-providers/kind/kind-cluster-provider.ts';
 import { clusterProcesses, listLeftovers } from '../src/cluster-providers/local/teardown.ts';
 import { projectRoot } from '../src/cluster-providers/local/stand-in-images.ts';
 
@@ -34,7 +36,7 @@ async function coldBuildSeconds(): Promise<string> {
   }
   const version = (await readFile(path.join(projectRoot, 'scripts/kubernetes/go.mod'), 'utf8')).match(/k8s\.io\/kubernetes (v[\d.]+)/)?.[1];
   const recorded = await readFile(path.join(defaults.cacheDir, 'kubernetes', version ?? '', 'build-seconds'), 'utf8').catch(() => '');
-  return recorded ? `${recorded.trim()} s (recorded when this cache was built; --cold to measure again)` : 'unknown (run with --cold)';
+  return recorded ? `${recorded.trim()} s (incremental if Go's cache was warm; --cold measures from scratch)` : 'unknown (run with --cold)';
 }
 
 /** Sums VmRSS of every cluster process (components, shims, containers) every 250 ms. */
@@ -100,10 +102,36 @@ for (let run = 1; run <= starts; run++) {
 const row = (what: string, value: string, target = ''): string => `  ${what.padEnd(44)} ${value.padEnd(28)} ${target}`;
 process.stdout.write(`\nlocal cluster benchmark (${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${starts} warm starts)\n`);
 process.stdout.write(`${row('what', 'measured', 'target')}\n`);
-process.stdout.write(`${row('Kubernetes build (cold)', build)}\n`);
+process.stdout.write(`${row('Kubernetes build (last build of this cache)', build)}\n`);
 process.stdout.write(`${row('warm start → node Ready (median)', `${seconds(median(readyTimes))} [${readyTimes.map(seconds).join(', ')}]`, '≤ 10 s')}\n`);
 process.stdout.write(`${row('start → first pod Running', seconds(firstPod))}\n`);
 process.stdout.write(`${row(`pod created → Running p50 / p95 (${latencies.length} pods)`, `${seconds(percentile(latencies, 50))} / ${seconds(percentile(latencies, 95))}`, 'p50 ≤ 1 s')}\n`);
 process.stdout.write(`${row('peak RSS of all cluster processes', `${(peakRss / 2 ** 30).toFixed(2)} GiB`, '≤ 1.5 GiB')}\n`);
 process.stdout.write(`${row('teardown (median)', `${seconds(median(teardownTimes))} [${teardownTimes.map(seconds).join(', ')}]`, '≤ 5 s')}\n`);
 process.stdout.write(`${row('leftovers after teardown', leftovers.length ? leftovers.join('; ') : '0', '0')}\n`);
+
+// The kind provider, measured in the same run (its node image is built first if needed).
+if (process.env.BENCH_KIND !== '0') {
+  const kind = new KindClusterProvider();
+  const kindReady: number[] = [];
+  const kindStop: number[] = [];
+  let kindFirstPod = NaN;
+  for (let run = 0; run <= starts; run++) {
+    process.stderr.write(run === 0 ? 'kind: preparing (Docker engine, node image)…\n' : `kind start ${run}/${starts}…\n`);
+    const began = Date.now();
+    const cluster = await kind.start({ log: () => undefined });
+    if (run > 0) kindReady.push(Date.now() - began);
+    if (run === 1) {
+      const core = cluster.kubeConfig.makeApiClient(CoreV1Api);
+      while (!(await core.readNamespacedServiceAccount({ name: 'default', namespace: 'default' }).then(() => true, () => false))) await new Promise((r) => setTimeout(r, 100));
+      kindFirstPod = Date.now() - began + await podRunningLatency(core, cluster.kubeConfig, 'first');
+    }
+    const stopBegan = Date.now();
+    await cluster.stop();
+    if (run > 0) kindStop.push(Date.now() - stopBegan);
+  }
+  process.stdout.write(`\nproviders side by side (warm, median of ${starts})\n`);
+  process.stdout.write(`  ${'provider'.padEnd(10)} ${'start → node Ready'.padEnd(20)} ${'start → first pod Running'.padEnd(26)} teardown\n`);
+  process.stdout.write(`  ${'local'.padEnd(10)} ${seconds(median(readyTimes)).padEnd(20)} ${seconds(firstPod).padEnd(26)} ${seconds(median(teardownTimes))}\n`);
+  process.stdout.write(`  ${'kind'.padEnd(10)} ${seconds(median(kindReady)).padEnd(20)} ${seconds(kindFirstPod).padEnd(26)} ${seconds(median(kindStop))}\n`);
+}

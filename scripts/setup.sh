@@ -6,7 +6,8 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 packages=(containerd runc containernetworking-plugins iptables iproute2 docker-registry skopeo
-  busybox-static bash-static openssl apache2-utils gcc libc6-dev tar curl chromium)
+  busybox-static bash-static openssl apache2-utils gcc libc6-dev tar curl chromium
+  docker.io debootstrap)
 
 if [[ "$(uname -s)" != Linux ]]; then
   echo "setup: not Linux ($(uname -s)): skipping the local cluster's host packages; use LESSON_HARNESS_PROVIDER=kind or LESSON_HARNESS_KUBECONFIG." >&2
@@ -26,13 +27,13 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >&2
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+  # Debian starts packaged daemons on install. The harness runs its own containerd and registry,
+  # so stop and disable the ones this script just installed (never a daemon the host already had).
+  for unit in containerd docker-registry; do
+    if [[ " ${missing[*]} " == *" $unit "* ]] && command -v systemctl >/dev/null && systemctl is-active --quiet "$unit" 2>/dev/null; then
+      systemctl disable --now "$unit" >/dev/null 2>&1 || true
+    fi
+  done
 fi
-# Debian starts the packaged daemons on install; the harness runs its own instances, so stop
-# and disable these to keep the host clean (and the registry's port 5000 free).
-for unit in containerd docker-registry; do
-  if command -v systemctl >/dev/null && systemctl is-active --quiet "$unit" 2>/dev/null; then
-    systemctl disable --now "$unit" >/dev/null 2>&1 || true
-  fi
-done
 
 "$here/build-kubernetes.sh" >/dev/null

@@ -73,7 +73,7 @@ export const mochaHooks = {
   async beforeAll(this: Mocha.Context): Promise<void> {
     // Generous: a cold local cluster on a busy 2-core machine; the Kubernetes build itself ran before mocha.
     this.timeout(300_000);
-    const { provider, reason } = resolveProvider();
+    const { provider, reason } = await resolveProvider();
     process.stderr.write(`cluster provider: ${provider.name} — ${reason}\n`);
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       process.once(signal, () => {

@@ -33,6 +33,30 @@ class KindNodeContainer extends GenericContainer {
   }
 }
 
+const clusterLabel = 'lesson-harness.cluster';
+const ownerLabel = 'lesson-harness.owner-pid';
+
+/**
+ * Node containers whose owner process is gone (a killed test runner; Ryuk, testcontainers' own
+ * reaper, cannot run offline) are removed with their anonymous volumes. Nodes of live runs stay.
+ */
+export async function removeStaleNodes(log: (line: string) => void = () => undefined): Promise<string[]> {
+  const list = await execa('docker', ['ps', '-a', '--filter', `label=${clusterLabel}=kind`, '--format', `{{.ID}} {{.Label "${ownerLabel}"}}`], { reject: false });
+  const stale = String(list.stdout).split('\n').filter(Boolean).map((line) => line.split(' ')).filter(([, pid]) => {
+    try {
+      process.kill(Number(pid), 0);
+      return false;
+    } catch {
+      return true;
+    }
+  }).map(([id]) => id ?? '');
+  if (stale.length) {
+    log(`  removing ${stale.length} kind node(s) left by a run that died: ${stale.join(', ')}`);
+    await execa('docker', ['rm', '-f', '-v', ...stale], { reject: false });
+  }
+  return stale;
+}
+
 export function kubeadmConfig(advertiseAddress: string): string {
   const docs = [
     {
@@ -75,13 +99,14 @@ export class KindClusterProvider implements ClusterProvider {
     step(1, 'Docker engine…');
     const docker = await execa('bash', [path.join(projectRoot, 'scripts/start-docker.sh')], { reject: false, all: true });
     if (docker.exitCode !== 0) throw new HarnessError(`no Docker engine: ${docker.all}`, { fix: 'install Docker (Debian: docker.io) or use LESSON_HARNESS_PROVIDER=local' });
+    await removeStaleNodes(log);
     step(2, 'node image…');
     const image = this.options.image ?? await buildNodeImage(log);
 
     step(3, `starting ${image} (systemd)…`);
     const container = await new KindNodeContainer(image)
       .withHostname(hostname)
-      .withLabels({ 'lesson-harness.cluster': 'kind' })
+      .withLabels({ [clusterLabel]: 'kind', [ownerLabel]: String(process.pid) })
       .withAddedCapabilities('ALL')
       .withDroppedCapabilities('SYS_RESOURCE')
       .withSecurityOpt('seccomp=unconfined', 'apparmor=unconfined')

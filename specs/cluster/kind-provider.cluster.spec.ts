@@ -1,0 +1,64 @@
+// The kind provider for real (Docker engine started by the project, node image built offline):
+// a cluster that runs pods, its API on 127.0.0.1 only, and no container, volume or network left
+// after a test runner that was killed mid-run, once the next run has started.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { CoreV1Api } from '@kubernetes/client-node';
+import { expect } from 'chai';
+import { execa } from 'execa';
+import { KindClusterProvider, type StartedKindCluster } from '../../src/cluster-providers/kind/kind-cluster-provider.ts';
+import { projectRoot } from '../../src/cluster-providers/local/stand-in-images.ts';
+
+const quiet = { log: () => undefined };
+const docker = async (...args: string[]): Promise<string[]> => String((await execa('docker', args)).stdout).split('\n').filter(Boolean);
+const kindNodes = (): Promise<string[]> => docker('ps', '-a', '-q', '--filter', 'label=lesson-harness.cluster=kind');
+
+describe('kind provider (testcontainers)', function () {
+  // Generous: the first run builds the node image (debootstrap, minutes); later starts take ~15 s.
+  this.timeout(900_000);
+
+  it('starts a node whose API is published on 127.0.0.1 only and runs a pod', async () => {
+    const cluster = (await new KindClusterProvider().start(quiet)) as StartedKindCluster;
+    try {
+      const ports = await docker('port', cluster.container.getId());
+      expect(ports.length).to.be.greaterThan(0);
+      for (const line of ports) expect(line, 'published port').to.match(/-> 127\.0\.0\.1:\d+$/);
+      const core = cluster.kubeConfig.makeApiClient(CoreV1Api);
+      while (!(await core.readNamespacedServiceAccount({ name: 'default', namespace: 'default' }).then(() => true, () => false))) await new Promise((r) => setTimeout(r, 200));
+      await core.createNamespacedPod({ namespace: 'default', body: { metadata: { name: 'hello' }, spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'r.deso.tech/library/alpine', command: ['/bin/sh', '-c', 'echo hello from kind'] }] } } });
+      for (let i = 0; i < 300 && (await core.readNamespacedPod({ name: 'hello', namespace: 'default' })).status?.phase !== 'Succeeded'; i++) await new Promise((r) => setTimeout(r, 200));
+      expect(await core.readNamespacedPodLog({ name: 'hello', namespace: 'default' })).to.equal('hello from kind\n');
+    } finally {
+      await cluster.stop();
+    }
+    expect(await kindNodes(), 'kind nodes after stop').to.deep.equal([]);
+  });
+
+  it('leaves no container, volume or network once the run after a killed one has started', async () => {
+    const volumesBefore = await docker('volume', 'ls', '-q');
+    const networksBefore = await docker('network', 'ls', '-q');
+    const script = `import { KindClusterProvider } from ${JSON.stringify(path.join(projectRoot, 'src/cluster-providers/kind/kind-cluster-provider.ts'))};
+      await new KindClusterProvider().start({ log: () => {} }); console.log('READY'); setInterval(() => {}, 1000);`;
+    const runner = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve, reject) => {
+      runner.stdout.on('data', (d: Buffer) => { if (d.toString().includes('READY')) resolve(); });
+      runner.once('exit', (code) => reject(new Error(`the runner exited early with ${code}`)));
+    });
+    runner.kill('SIGKILL');
+    await new Promise((r) => runner.once('exit', r));
+    const leaked = await kindNodes();
+    expect(leaked.length, 'a killed runner leaves its node behind (no Ryuk offline)').to.equal(1);
+
+    const next = await new KindClusterProvider().start(quiet);
+    try {
+      const nodes = await kindNodes();
+      expect(nodes, 'only the new run\'s node').to.have.length(1);
+      expect(leaked[0] && nodes[0]?.startsWith(leaked[0]), 'the leaked node is gone').to.equal(false);
+    } finally {
+      await next.stop();
+    }
+    expect(await kindNodes()).to.deep.equal([]);
+    expect(await docker('volume', 'ls', '-q')).to.deep.equal(volumesBefore);
+    expect(await docker('network', 'ls', '-q')).to.deep.equal(networksBefore);
+  });
+});
