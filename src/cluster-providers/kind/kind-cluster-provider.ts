@@ -14,7 +14,7 @@ import { HarnessError } from '../../errors/harness-error.ts';
 import { stderrLog, type ClusterProvider, type ClusterStartOptions, type StartedCluster } from '../cluster-provider.ts';
 import { ensureKubernetesBinaries } from '../local/local-cluster-provider.ts';
 import { projectRoot } from '../local/stand-in-images.ts';
-import { buildNodeImage, etcdImageTag, kubernetesVersion } from './node-image.ts';
+import { buildNodeImage, etcdImageTag, publishedNodeImage } from './node-image.ts';
 
 const hostname = 'lesson-harness-control-plane';
 const apiPort = 6443;
@@ -25,8 +25,13 @@ const apiPort = 6443;
  * and without --privileged no host device is there (testcontainers has no option for devices).
  */
 class KindNodeContainer extends GenericContainer {
+  constructor(image: string, private readonly varVolume: boolean) {
+    super(image);
+  }
+
   protected override async beforeContainerCreated(): Promise<void> {
     this.hostConfig.Devices = [...(this.hostConfig.Devices ?? []), { PathOnHost: '/dev/kmsg', PathInContainer: '/dev/kmsg', CgroupPermissions: 'r' }];
+    if (this.varVolume) this.hostConfig.Mounts = [...(this.hostConfig.Mounts ?? []), { Type: 'volume', Source: '', Target: '/var' }]; // no Source: an anonymous volume, removed with the node
     for (const bindings of Object.values(this.hostConfig.PortBindings ?? {}) as { HostIp?: string }[][]) {
       for (const binding of bindings) binding.HostIp = '127.0.0.1';
     }
@@ -57,14 +62,16 @@ export async function removeStaleNodes(log: (line: string) => void = () => undef
   return stale;
 }
 
-export function kubeadmConfig(advertiseAddress: string): string {
+/** kind's one-node kubeadm configuration; `version` is the node image's /kind/version. */
+export function kubeadmConfig(advertiseAddress: string, version: string, ownImage: boolean): string {
   const docs = [
     {
-      apiVersion: 'kubeadm.k8s.io/v1beta3', kind: 'ClusterConfiguration', kubernetesVersion, clusterName: 'lesson-harness',
+      apiVersion: 'kubeadm.k8s.io/v1beta3', kind: 'ClusterConfiguration', kubernetesVersion: version, clusterName: 'lesson-harness',
       controlPlaneEndpoint: `${hostname}:${apiPort}`,
       apiServer: { certSANs: ['localhost', '127.0.0.1'] },
       networking: { podSubnet: '10.244.0.0/16', serviceSubnet: '10.96.0.0/16' },
-      etcd: { local: { imageTag: etcdImageTag } },
+      // Our image carries the etcd of our own build, tagged with its real version.
+      ...(ownImage ? { etcd: { local: { imageTag: etcdImageTag } } } : {}),
     },
     {
       apiVersion: 'kubeadm.k8s.io/v1beta3', kind: 'InitConfiguration',
@@ -88,7 +95,15 @@ export function kubeadmConfig(advertiseAddress: string): string {
 export class KindClusterProvider implements ClusterProvider {
   readonly name = 'kind';
 
-  constructor(private readonly options: { image?: string } = {}) {}
+  /**
+   * image: a published kindest/node image instead of the project's offline one
+   * (LESSON_HARNESS_KIND_IMAGE); privileged: run the node --privileged, as kind does, where the
+   * engine allows it (LESSON_HARNESS_KIND_PRIVILEGED=1, e.g. GitHub's runners).
+   */
+  constructor(private readonly options: { image?: string; privileged?: boolean } = {
+    image: process.env.LESSON_HARNESS_KIND_IMAGE === 'published' ? publishedNodeImage : process.env.LESSON_HARNESS_KIND_IMAGE || undefined,
+    privileged: process.env.LESSON_HARNESS_KIND_PRIVILEGED === '1',
+  }) {}
 
   async start(options: ClusterStartOptions = {}): Promise<StartedCluster> {
     const log = options.log ?? stderrLog;
@@ -102,16 +117,25 @@ export class KindClusterProvider implements ClusterProvider {
     await removeStaleNodes(log);
     step(2, 'node image…');
     const image = this.options.image ?? await buildNodeImage(log);
+    if (this.options.image) {
+      const pull = await execa('docker', ['pull', '--quiet', image], { reject: false, all: true });
+      if (pull.exitCode !== 0 && (await execa('docker', ['image', 'inspect', image], { reject: false })).exitCode !== 0) {
+        throw new HarnessError(`cannot get the node image ${image}: ${pull.all}`, { fix: 'check the registry is reachable, or unset LESSON_HARNESS_KIND_IMAGE to build the offline node image' });
+      }
+    }
 
     step(3, `starting ${image} (systemd)…`);
-    const container = await new KindNodeContainer(image)
+    const node = new KindNodeContainer(image, !!this.options.image)
       .withHostname(hostname)
       .withLabels({ [clusterLabel]: 'kind', [ownerLabel]: String(process.pid) })
-      .withAddedCapabilities('ALL')
-      .withDroppedCapabilities('SYS_RESOURCE')
-      .withSecurityOpt('seccomp=unconfined', 'apparmor=unconfined')
-      // containerd's overlayfs cannot sit on the container's own overlay root: give it a tmpfs.
-      .withTmpFs({ '/run': 'rw,exec', '/tmp': 'rw,exec', '/var/lib/containerd': 'rw,exec' })
+      .withSecurityOpt('seccomp=unconfined', 'apparmor=unconfined');
+    if (this.options.privileged) node.withPrivilegedMode();
+    else node.withAddedCapabilities('ALL').withDroppedCapabilities('SYS_RESOURCE');
+    const container = await node
+      // containerd's overlayfs cannot sit on the container's own overlay root: our image gets a
+      // tmpfs there (its images come from the node's registry); a published image, whose
+      // preloaded images live under /var, gets an anonymous volume at /var, as kind does.
+      .withTmpFs({ '/run': 'rw,exec', '/tmp': 'rw,exec', ...(this.options.image ? {} : { '/var/lib/containerd': 'rw,exec' }) })
       .withBindMounts([
         { source: '/sys/fs/cgroup', target: '/sys/fs/cgroup', mode: 'rw' },
         { source: '/lib/modules', target: '/lib/modules', mode: 'ro' },
@@ -132,7 +156,8 @@ export class KindClusterProvider implements ClusterProvider {
       };
       const address = (await exec('reading the node address', ['hostname', '-i'])).trim().split(/\s+/)[0] ?? '';
       step(4, 'kubeadm init…');
-      await container.copyContentToContainer([{ content: kubeadmConfig(address), target: '/kind/kubeadm.conf' }]);
+      const version = (await exec('reading /kind/version', ['cat', '/kind/version'])).trim();
+      await container.copyContentToContainer([{ content: kubeadmConfig(address, version, !this.options.image), target: '/kind/kubeadm.conf' }]);
       await exec('kubeadm init', ['kubeadm', 'init', '--config=/kind/kubeadm.conf', '--skip-token-print', '--v=1']);
       const kubectl = ['kubectl', '--kubeconfig=/etc/kubernetes/admin.conf'];
       step(5, 'default CNI and storage manifests, control-plane taint removed…');
@@ -161,7 +186,7 @@ export class KindClusterProvider implements ClusterProvider {
       log(`[kind ${((Date.now() - began) / 1000).toFixed(1)}s] cluster ready — KUBECONFIG=${kubeconfigPath}`);
       // kubectl for lesson commands: the project's own build, the same version as the node.
       const kubectlDir = await ensureKubernetesBinaries(() => undefined);
-      return new StartedKindCluster(container, kubeConfig, kubeconfigPath, kubectlDir, stop);
+      return new StartedKindCluster(container, kubeConfig, kubeconfigPath, version, kubectlDir, stop);
     } catch (error) {
       // LESSON_HARNESS_KEEP_FAILED=1 keeps a node that failed to boot, to read its journal.
       if (process.env.LESSON_HARNESS_KEEP_FAILED === '1') log(`keeping the failed node: docker exec -it ${container.getId()} bash`);
@@ -173,10 +198,9 @@ export class KindClusterProvider implements ClusterProvider {
 
 export class StartedKindCluster implements StartedCluster {
   readonly provider = 'kind';
-  readonly version = kubernetesVersion;
   #stopped = false;
 
-  constructor(readonly container: StartedTestContainer, readonly kubeConfig: KubeConfig, readonly kubeconfigPath: string, readonly kubectlDir: string, private readonly stopNode: () => Promise<void>) {}
+  constructor(readonly container: StartedTestContainer, readonly kubeConfig: KubeConfig, readonly kubeconfigPath: string, readonly version: string, readonly kubectlDir: string, private readonly stopNode: () => Promise<void>) {}
 
   async stop(): Promise<void> {
     if (this.#stopped) return;

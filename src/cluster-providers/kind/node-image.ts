@@ -14,8 +14,9 @@ import { buildImage, loadStandInImages, projectRoot, writeOciImage } from '../lo
 import * as files from './node-files.ts';
 
 export const kubernetesVersion = 'v1.34.12';
-/** The node image, pinned in this one place. */
+/** The node images, pinned in this one place: ours (built offline) and kind's published one. */
 export const nodeImage = `lesson-harness/kind-node:${kubernetesVersion}`;
+export const publishedNodeImage = 'kindest/node:v1.34.0@sha256:7416a61b42b1662ca6ca89f02028ac133a309a2a30ba309614e8ec94d976dc5a';
 export const etcdImageTag = '3.6.4-0';
 
 const debianPackages = ['systemd', 'systemd-sysv', 'dbus', 'containerd', 'runc', 'containernetworking-plugins', 'iptables', 'iproute2',
