@@ -9,6 +9,8 @@ command -v dockerd >/dev/null || { echo "start-docker: dockerd is missing; insta
 log=/var/log/lesson-harness-dockerd.log
 echo "start-docker: starting dockerd (log: $log)…" >&2
 nohup dockerd --host unix:///var/run/docker.sock >"$log" 2>&1 &
+# Remember that this engine is ours, so scripts/stop-docker.sh stops it and never another one.
+mkdir -p /run/lesson-harness && echo $! > /run/lesson-harness/dockerd.pid
 for _ in $(seq 1 150); do
   if docker info >/dev/null 2>&1; then echo "start-docker: engine ready" >&2; exit 0; fi
   sleep 0.2

@@ -16,6 +16,10 @@ const kindNodes = (): Promise<string[]> => docker('ps', '-a', '-q', '--filter', 
 describe('kind provider (testcontainers)', function () {
   // Generous: the first run builds the node image (debootstrap, minutes); later starts take ~15 s.
   this.timeout(900_000);
+  // The provider starts a Docker engine where none runs; stop it again if it was ours.
+  after(async () => {
+    await execa('bash', [path.join(projectRoot, 'scripts/stop-docker.sh')], { reject: false });
+  });
 
   it('starts a node whose API is published on 127.0.0.1 only and runs a pod', async () => {
     const cluster = (await new KindClusterProvider().start(quiet)) as StartedKindCluster;
