@@ -55,6 +55,16 @@ describe('exercise assertions', () => {
     failsWith(() => expect(result('sequential')).to.have.podLogs('bye\n'), /j-aaaaa printed "hi\\n"/);
   });
 
+  it('podStatuses: CrashLoopBackOff is shown by the status or by the kubelet\'s BackOff event', () => {
+    const r = result('sequential');
+    expect(r).to.have.podStatuses(['Running', 'Completed']);
+    failsWith(() => expect(r).to.have.podStatuses(['CrashLoopBackOff']), /j-aaaaa never showed CrashLoopBackOff \(it showed Pending→Running→Completed; events none\)/);
+    for (const name of ['j-aaaaa', 'j-bbbbb', 'j-ccccc']) {
+      r.timeline.record({ kind: 'Event', at: 6000, type: 'ADDED', name, objectKind: 'Pod', reason: 'BackOff', message: 'Back-off restarting failed container' });
+    }
+    expect(r).to.have.podStatuses(['CrashLoopBackOff']);
+  });
+
   it('completeAfterLastPod and allPodsPhase', () => {
     expect(result('sequential')).to.have.completeAfterLastPod();
     expect(result('sequential')).to.have.allPodsPhase('Succeeded');

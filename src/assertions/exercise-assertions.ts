@@ -18,7 +18,7 @@ declare global {
       podsCreatedWithin(ms: number): Assertion;
       /** Every pod ended in this phase. */
       allPodsPhase(phase: string): Assertion;
-      /** Every pod's container showed each of these statuses (kubectl's STATUS column) at some point. */
+      /** Every pod's container showed each of these statuses (kubectl's STATUS column) at some point (CrashLoopBackOff: or the kubelet's BackOff event). */
       podStatuses(statuses: string[]): Assertion;
       /** Every pod's container terminated with this reason and exit code (now or in an earlier run). */
       containerTerminated(reason: string, exitCode: number): Assertion;
@@ -45,6 +45,9 @@ type Utils = Chai.ChaiUtils;
 function context(r: ExerciseResult): string {
   return `\n\nLast observed state (namespace ${r.namespace}):\n${r.timeline.lastState().split('\n').map((l) => `  ${l}`).join('\n')}\nTimeline:\n${r.timeline.describe()}`;
 }
+
+/** Events that show a container status as surely as the status itself. */
+const eventEvidence: Record<string, string[]> = { CrashLoopBackOff: ['BackOff'] };
 
 const secs = (ms: number | undefined): string => (ms === undefined ? 'never' : `+${(ms / 1000).toFixed(1)}s`);
 const names = (lives: PodLifetime[]): string => lives.map((p) => p.name).join(', ') || 'none';
@@ -101,7 +104,11 @@ export function exerciseAssertions(chai: Chai.ChaiStatic, utils: Utils): void {
 
   add('podStatuses', function (r, statuses: string[]) {
     const lives = r.timeline.lifetimes();
-    const missing = lives.flatMap((p) => statuses.filter((s) => !p.statuses.includes(s)).map((s) => `${p.name} never showed ${s} (it showed ${p.statuses.join('→')})`));
+    // The kubelet writes CrashLoopBackOff into the pod status only at its next pod sync (10–15 s
+    // after it decided to back off), but records its BackOff event at once: either shows it.
+    const shown = (pod: PodLifetime, status: string): boolean => pod.statuses.includes(status)
+      || (eventEvidence[status] ?? []).some((reason) => r.timeline.eventReasons(pod.name).includes(reason));
+    const missing = lives.flatMap((p) => statuses.filter((s) => !shown(p, s)).map((s) => `${p.name} never showed ${s} (it showed ${p.statuses.join('→')}; events ${r.timeline.eventReasons(p.name).join(', ') || 'none'})`));
     this.assert(lives.length > 0 && missing.length === 0,
       `expected every pod of ${job(r)} to show ${statuses.join(' and ')}, but ${missing.join('; ') || 'there were no pods'}${context(r)}`,
       `expected no pod of ${job(r)} to show ${statuses.join(' and ')}${context(r)}`);

@@ -1,9 +1,9 @@
-// Feeds a Timeline from watches of the Pods and Jobs of one namespace. The client library's
+// Feeds a Timeline from watches of the Pods, Jobs and Events of one namespace. The client library's
 // informer lists, then watches from that resourceVersion, and lists again on 410 Gone, so no
 // change is lost across a reconnect. waitUntil() settles once, on the event that satisfies it.
-import { BatchV1Api, CoreV1Api, makeInformer, type Informer, type KubeConfig, type KubernetesObject, type V1Job, type V1Pod } from '@kubernetes/client-node';
+import { BatchV1Api, CoreV1Api, makeInformer, type CoreV1Event, type Informer, type KubeConfig, type KubernetesObject, type V1Job, type V1Pod } from '@kubernetes/client-node';
 import { HarnessError } from '../errors/harness-error.ts';
-import { observeJob, observePod, Timeline, type WatchEventType } from './timeline.ts';
+import { observeEvent, observeJob, observePod, Timeline, type WatchEventType } from './timeline.ts';
 
 interface Waiter {
   check: () => boolean;
@@ -24,10 +24,12 @@ export class TimelineRecorder {
     const batch = this.kubeConfig.makeApiClient(BatchV1Api);
     const ns = this.namespace;
     const pods = makeInformer<V1Pod>(this.kubeConfig, `/api/v1/namespaces/${ns}/pods`, () => core.listNamespacedPod({ namespace: ns }));
+    const events = makeInformer<CoreV1Event>(this.kubeConfig, `/api/v1/namespaces/${ns}/events`, () => core.listNamespacedEvent({ namespace: ns }));
     const jobs = makeInformer<V1Job>(this.kubeConfig, `/apis/batch/v1/namespaces/${ns}/jobs`, () => batch.listNamespacedJob({ namespace: ns }));
     this.#wire(pods, (pod, type) => observePod(pod, type, Date.now() - this.startedAt));
     this.#wire(jobs, (job, type) => observeJob(job, type, Date.now() - this.startedAt));
-    await Promise.all([pods.start(), jobs.start()]);
+    this.#wire(events, (event, type) => observeEvent(event, type, Date.now() - this.startedAt));
+    await Promise.all([pods.start(), jobs.start(), events.start()]);
   }
 
   #wire<T extends KubernetesObject>(informer: Informer<T>, observe: (obj: T, type: WatchEventType) => Parameters<Timeline['record']>[0]): void {

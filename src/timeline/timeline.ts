@@ -1,7 +1,7 @@
 // A recorded history of every Pod and Job change of one exercise, and the questions the
 // assertions ask of it (how many pods, how many at once, one after another, which conditions).
 // Pure: observations go in, answers come out; the watcher that feeds it is in recorder.ts.
-import type { V1Job, V1Pod } from '@kubernetes/client-node';
+import type { CoreV1Event, V1Job, V1Pod } from '@kubernetes/client-node';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -54,7 +54,19 @@ export interface JobObservation {
   conditions: JobConditionObservation[];
 }
 
-export type Observation = PodObservation | JobObservation;
+/** A Kubernetes Event about an object of the namespace (the kubelet's BackOff, the Job's SuccessfulCreate…). */
+export interface EventObservation {
+  kind: 'Event';
+  at: number;
+  type: WatchEventType;
+  /** Name of the object the event is about. */
+  name: string;
+  objectKind: string;
+  reason: string;
+  message: string;
+}
+
+export type Observation = PodObservation | JobObservation | EventObservation;
 
 export interface PodLifetime {
   name: string;
@@ -99,6 +111,13 @@ export function observePod(pod: V1Pod, type: WatchEventType, at: number): PodObs
   };
 }
 
+export function observeEvent(event: CoreV1Event, type: WatchEventType, at: number): EventObservation {
+  return {
+    kind: 'Event', at, type, name: event.involvedObject.name ?? '?', objectKind: event.involvedObject.kind ?? '?',
+    reason: event.reason ?? '', message: event.message ?? '',
+  };
+}
+
 export function observeJob(job: V1Job, type: WatchEventType, at: number): JobObservation {
   return {
     kind: 'Job', at, type,
@@ -138,7 +157,8 @@ export class Timeline {
   forJob(name: string): Timeline {
     const only = new Timeline();
     for (const o of this.observations) {
-      if (o.kind === 'Job' ? o.name === name : o.name.startsWith(`${name}-`) && /^[a-z0-9]{5}$/.test(o.name.slice(name.length + 1))) only.record(o);
+      const ofPod = o.name.startsWith(`${name}-`) && /^[a-z0-9]{5}$/.test(o.name.slice(name.length + 1));
+      if (o.kind === 'Job' ? o.name === name : o.kind === 'Pod' ? ofPod : o.name === name || ofPod) only.record(o);
     }
     return only;
   }
@@ -149,6 +169,15 @@ export class Timeline {
 
   get jobs(): JobObservation[] {
     return this.observations.filter((o): o is JobObservation => o.kind === 'Job');
+  }
+
+  get events(): EventObservation[] {
+    return this.observations.filter((o): o is EventObservation => o.kind === 'Event');
+  }
+
+  /** Event reasons recorded about one object, in order (e.g. the kubelet's BackOff for a pod). */
+  eventReasons(name: string): string[] {
+    return this.events.filter((e) => e.name === name && e.type !== 'DELETED').map((e) => e.reason);
   }
 
   lastJob(): JobObservation | undefined {
@@ -218,7 +247,10 @@ export class Timeline {
     const lines: string[] = [];
     let previous = '';
     for (const o of this.observations) {
-      const text = o.kind === 'Pod'
+      if (o.kind === 'Event' && o.type === 'DELETED') continue;
+      const text = o.kind === 'Event'
+        ? `event ${o.reason} ${o.objectKind.toLowerCase()}/${o.name}`
+        : o.kind === 'Pod'
         ? `pod ${o.name} ${o.type === 'DELETED' ? 'DELETED' : `${o.phase}/${podStatus(o)}`} restarts=${o.containers[0]?.restartCount ?? 0}`
         : `job ${o.name} ${o.type === 'DELETED' ? 'DELETED' : `active=${o.active} succeeded=${o.succeeded} failed=${o.failed} conditions=[${o.conditions.filter((c) => c.status === 'True').map((c) => (c.reason ? `${c.type}/${c.reason}` : c.type)).join(', ')}]`}`;
       if (text === previous) continue;
