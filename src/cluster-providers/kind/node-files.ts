@@ -1,6 +1,8 @@
 // Files of the kind-compatible node image that the project builds offline (see node-image.ts):
 // kind's layout (/kind/version, /kind/manifests, kubelet unit with the kubeadm drop-in) plus what
 // these machines need (no --privileged, no registry: a TLS registry on the node's own loopback).
+import { criPluginToml } from '../containerd/cri-config.ts';
+
 export const registryPort = 5000;
 export const upstreamRegistries = ['docker.io', 'registry.k8s.io', 'r.deso.tech'];
 
@@ -73,26 +75,12 @@ done < /kind/images/index
 `;
 
 export const containerdConfig = `version = 2
-[plugins."io.containerd.grpc.v1.cri"]
-  sandbox_image = "registry.k8s.io/pause:3.10.1"
-  # These hosts lack CAP_SYS_RESOURCE: a negative oom_score_adj is refused, so clamp it.
-  restrict_oom_score_adj = true
-  [plugins."io.containerd.grpc.v1.cri".containerd]
-    snapshotter = "overlayfs"
-    default_runtime_name = "runc"
-    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
-      runtime_type = "io.containerd.runc.v2"
-      [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
-        SystemdCgroup = true
-  [plugins."io.containerd.grpc.v1.cri".cni]
-    bin_dir = "/usr/lib/cni"
-    conf_dir = "/etc/cni/net.d"
-  [plugins."io.containerd.grpc.v1.cri".registry]
-    config_path = "/etc/containerd/certs.d"
-    [plugins."io.containerd.grpc.v1.cri".registry.configs."127.0.0.1:${registryPort}".auth]
-      username = "lesson-harness"
-      password = "@REGISTRY_PASSWORD@"
-`;
+${criPluginToml({
+  sandboxImage: 'registry.k8s.io/pause:3.10.1', systemdCgroup: true, cniBinDir: '/usr/lib/cni', cniConfDir: '/etc/cni/net.d',
+  certsDir: '/etc/containerd/certs.d',
+  // The password is made per node at boot by lesson-node-init.
+  registry: { host: `127.0.0.1:${registryPort}`, user: 'lesson-harness', password: '@REGISTRY_PASSWORD@' },
+})}`;
 
 export const units: Record<string, string> = {
   'lesson-node-init.service': `[Unit]

@@ -1,6 +1,7 @@
 // Configuration files and command lines of the local cluster's components: pure functions of the
 // layout, so that what the cluster runs with can be read (and unit-tested) in one place.
 import YAML from 'yaml';
+import { criPluginToml } from '../containerd/cri-config.ts';
 import type { LocalLayout } from './layout.ts';
 import type { Pki } from './pki.ts';
 
@@ -22,9 +23,8 @@ export function kubeconfigYaml(opts: { server: string; caFile: string; certFile:
 // its credentials can only be given here.
 export function containerdConfigToml(l: LocalLayout, registryAuth: { user: string; password: string }): string {
   const registryHost = `127.0.0.1:${l.ports.registry}`;
-  // restrict_oom_score_adj: these machines lack CAP_SYS_RESOURCE, and containerd asks for -998 on
-  // every sandbox; without it no pod ever starts. netns_mounts_under_state_dir keeps network
-  // namespaces inside our state directory, so teardown never has to guess which netns are ours.
+  // netns_mounts_under_state_dir keeps network namespaces inside our state directory, so teardown
+  // never has to guess which netns are ours.
   return `version = 2
 root = "${l.containerd.root}"
 state = "${l.containerd.state}"
@@ -42,29 +42,11 @@ disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapsho
 [metrics]
   address = ""
 
-[plugins."io.containerd.grpc.v1.cri"]
-  sandbox_image = "${sandboxImage}"
-  restrict_oom_score_adj = true
-  netns_mounts_under_state_dir = true
-  enable_tls_streaming = true
-  stream_server_address = "127.0.0.1"
-  stream_server_port = "${l.ports.containerdStream}"
-  [plugins."io.containerd.grpc.v1.cri".containerd]
-    snapshotter = "overlayfs"
-    default_runtime_name = "runc"
-    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
-      runtime_type = "io.containerd.runc.v2"
-      [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
-        SystemdCgroup = false
-  [plugins."io.containerd.grpc.v1.cri".cni]
-    bin_dir = "/usr/lib/cni"
-    conf_dir = "${l.cni.confDir}"
-  [plugins."io.containerd.grpc.v1.cri".registry]
-    config_path = "${l.containerd.certsDir}"
-    [plugins."io.containerd.grpc.v1.cri".registry.configs."${registryHost}".auth]
-      username = "${registryAuth.user}"
-      password = "${registryAuth.password}"
-`;
+${criPluginToml({
+    sandboxImage, systemdCgroup: false, cniBinDir: '/usr/lib/cni', cniConfDir: l.cni.confDir, certsDir: l.containerd.certsDir,
+    registry: { host: registryHost, ...registryAuth },
+    extra: ['netns_mounts_under_state_dir = true', 'enable_tls_streaming = true', 'stream_server_address = "127.0.0.1"', `stream_server_port = "${l.ports.containerdStream}"`],
+  })}`;
 }
 
 /** hosts.toml sending pulls for an upstream registry to the local one; upstream is never tried. */
