@@ -190,12 +190,23 @@ export async function verifyLesson(options: VerifyOptions): Promise<Verification
       const child = execa('bash', ['-c', command], { cwd: scratch, env, all: true, reject: false, forceKillAfterDelay: 2_000 });
       let exited = false;
       const ended = child.then(() => { exited = true; });
+      // Long waits show where the exercise is, every 5 s.
+      const started = Date.now();
+      const progress = setInterval(() => {
+        const jobsNow = [...new Set(recorder.timeline.jobs.map((j) => j.name))].map((name) => {
+          const j = recorder.timeline.forJob(name).lastJob();
+          return `${name} active ${j?.active ?? 0}, succeeded ${j?.succeeded ?? 0}, failed ${j?.failed ?? 0}`;
+        });
+        log(`    … +${Math.round((Date.now() - started) / 1000)}s waiting for the exercise to settle: ${jobsNow.join('; ') || 'no Job yet'}`);
+      }, 5_000);
+      void ended.finally(() => clearInterval(progress));
       await Promise.race([ended, (async () => {
         await new Promise((r) => setTimeout(r, 2_000));
         await untilSettled(`the exercise to settle while \`${command}\` runs`);
         await new Promise((r) => setTimeout(r, 1_500));
       })()]);
       const stopped = !exited;
+      clearInterval(progress);
       child.kill('SIGTERM');
       const result = await child;
       return { exitCode: result.exitCode ?? 0, output: String(result.all ?? ''), timedOut: false, stopped: stopped || result.isTerminated };

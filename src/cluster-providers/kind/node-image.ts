@@ -142,6 +142,8 @@ ENTRYPOINT ["/usr/local/bin/entrypoint"]
     log('  docker build (offline: FROM the imported rootfs)…');
     const build = await execa('docker', ['build', '--network=none', '-t', nodeImage, context], { all: true, reject: false, env: { DOCKER_BUILDKIT: '0' } });
     if (build.exitCode !== 0) throw new HarnessError(`building ${nodeImage} failed:\n${String(build.all).split('\n').slice(-15).join('\n')}`, { fix: 'see the docker build output above' });
+    // The previous build of the node image (over a gigabyte) is now untagged: remove it.
+    await execa('docker', ['image', 'prune', '--force', '--filter', 'label=lesson-harness.key'], { reject: false });
     log(`  node image ${nodeImage} built`);
     return nodeImage;
   } finally {
