@@ -7,7 +7,7 @@ import type { StartedCluster } from '../../../src/cluster-providers/cluster-prov
 import { resolveProvider } from '../../../src/cluster-providers/resolve-provider.ts';
 import { exerciseAssertions } from '../../../src/assertions/exercise-assertions.ts';
 import { runExercise, type ExerciseDefinition, type ExerciseResult } from '../../../src/exercise/run-exercise.ts';
-import { collectDiagnostics, } from '../../../src/kube/diagnostics.ts';
+import { collectDiagnostics } from '../../../src/kube/diagnostics.ts';
 import { deleteNamespace } from '../../../src/kube/namespace.ts';
 import { projectRoot } from '../../../src/cluster-providers/local/stand-in-images.ts';
 

@@ -1,0 +1,23 @@
+// The harness library's public API, named explicitly.
+export type { ClusterProvider, ClusterStartOptions, StartedCluster } from './cluster-providers/cluster-provider.ts';
+export { LocalClusterProvider, StartedLocalCluster } from './cluster-providers/local/local-cluster-provider.ts';
+export { KindClusterProvider, StartedKindCluster } from './cluster-providers/kind/kind-cluster-provider.ts';
+export { KubeconfigProvider } from './cluster-providers/kubeconfig/kubeconfig-provider.ts';
+export { resolveProvider, dockerReachable, type ProviderChoice } from './cluster-providers/resolve-provider.ts';
+export { defaults } from './config/defaults.ts';
+export { HarnessError } from './errors/harness-error.ts';
+export { runExercise, jobFinished, type ExerciseDefinition, type ExerciseResult } from './exercise/run-exercise.ts';
+export { exerciseAssertions } from './assertions/exercise-assertions.ts';
+export { Timeline, podStatus, type PodLifetime, type PodObservation, type JobObservation, type EventObservation } from './timeline/timeline.ts';
+export { TimelineRecorder } from './timeline/recorder.ts';
+export { applyObjects, parseManifests } from './kube/apply.ts';
+export { createNamespace, deleteNamespace } from './kube/namespace.ts';
+export { collectDiagnostics, podLogs } from './kube/diagnostics.ts';
+export { parseLesson, manifestBlocks, type Lesson, type Exercise } from './lesson/parse-lesson.ts';
+export { LessonError } from './lesson/lesson-error.ts';
+export { compareOutput } from './lesson/compare-output.ts';
+export { parseAnnotation, evaluateExpectation } from './lesson/annotations.ts';
+export type { Finding, Severity } from './findings/finding.ts';
+export { verifyLesson, loadLesson } from './verify/verify-lesson.ts';
+export { writeReports } from './report/write-reports.ts';
+export type { VerificationReport } from './report/verification-report.ts';
