@@ -153,6 +153,7 @@ describe('junitReport', () => {
   });
 
   it('contains no control characters', () => {
+    // eslint-disable-next-line no-control-regex -- looking for control characters
     expect(xml).not.to.match(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/);
   });
 });

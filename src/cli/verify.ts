@@ -30,6 +30,8 @@ async function main(argv: string[]): Promise<number> {
   await loadLesson(lessonPath);
   const { provider, reason } = await resolveProvider({ provider: values.provider, kubeconfig: values.kubeconfig });
   process.stderr.write(`cluster provider: ${provider.name} — ${reason}\n`);
+  // Assigned once started; the signal handlers below must see it (hence not const).
+  // eslint-disable-next-line prefer-const
   let cluster: StartedCluster | undefined;
   const stop = async (signal: string): Promise<never> => {
     process.stderr.write(`\n${signal}: stopping…\n`);

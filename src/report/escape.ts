@@ -4,7 +4,9 @@
  */
 
 // XML 1.0 forbids most C0 control characters; a JUnit file containing one is rejected by CI.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+// eslint-disable-next-line no-control-regex -- ANSI escapes start with ESC
 const ANSI = /\u001B\[[0-9;]*[A-Za-z]/g;
 
 /** For HTML and XML text and double- or single-quoted attributes. */

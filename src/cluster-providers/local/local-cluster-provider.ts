@@ -15,7 +15,7 @@ import {
   registryHostsToml, schedulerConfigYaml,
 } from './component-configs.ts';
 import { localLayout, type LocalLayout } from './layout.ts';
-import { createPki, createServiceAccountKey, type Pki } from './pki.ts';
+import { createPki, createServiceAccountKey } from './pki.ts';
 import { checkCgroups, checkKmsg, checkPlatform, checkPorts, checkStateDir, checkTools } from './prerequisites.ts';
 import { describeStandIns, loadStandInImages, projectRoot, publishStandIns, splitReference } from './stand-in-images.ts';
 import { recordChainsBefore } from './iptables.ts';
@@ -179,7 +179,6 @@ export class LocalClusterProvider implements ClusterProvider {
           await sleep(100);
         }
       };
-      const exists = (file: string) => async (): Promise<boolean> => readFile(file).then(() => true, () => false);
       await waitFor('containerd', async () => (await execa('ctr', ['--address', l.containerd.socket, 'version'], { reject: false })).exitCode === 0, path.join(l.logs, 'containerd.log'));
       step(4, 'containerd up; starting kubelet, publishing stand-in images:');
       log(describeStandIns(images));
