@@ -193,10 +193,10 @@ export async function verifyLesson(options: VerifyOptions): Promise<Verification
       // Long waits show where the exercise is, every 5 s.
       const started = Date.now();
       const progress = setInterval(() => {
-        const jobsNow = [...new Set(recorder.timeline.jobs.map((j) => j.name))].map((name) => {
-          const j = recorder.timeline.forJob(name).lastJob();
-          return `${name} active ${j?.active ?? 0}, succeeded ${j?.succeeded ?? 0}, failed ${j?.failed ?? 0}`;
-        });
+        const jobsNow = [...new Set(recorder.timeline.jobs.map((j) => j.name))]
+          .map((name) => recorder.timeline.forJob(name).lastJob())
+          .filter((j) => j !== undefined && j.type !== 'DELETED')
+          .map((j) => `${j?.name} active ${j?.active ?? 0}, succeeded ${j?.succeeded ?? 0}, failed ${j?.failed ?? 0}`);
         log(`    … +${Math.round((Date.now() - started) / 1000)}s waiting for the exercise to settle: ${jobsNow.join('; ') || 'no Job yet'}`);
       }, 5_000);
       void ended.finally(() => clearInterval(progress));
