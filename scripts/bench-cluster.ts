@@ -8,11 +8,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { CoreV1Api, Watch } from '@kubernetes/client-node';
 import { execa } from 'execa';
+import { waitForDefaultServiceAccount } from '../src/kube/readiness.ts';
 import { defaults } from '../src/config/defaults.ts';
 import { LocalClusterProvider } from '../src/cluster-providers/local/local-cluster-provider.ts';
 import { KindClusterProvider } from '../src/cluster-providers/kind/kind-cluster-provider.ts';
 import { clusterProcesses, listLeftovers } from '../src/cluster-providers/local/teardown.ts';
-import { projectRoot } from '../src/cluster-providers/local/stand-in-images.ts';
+import { projectRoot } from '../src/config/project-root.ts';
 
 const starts = Number(process.env.BENCH_STARTS ?? 3);
 const podCount = Number(process.env.BENCH_PODS ?? 20);
@@ -86,7 +87,7 @@ for (let run = 1; run <= starts; run++) {
   if (run === 1) {
     const core = cluster.kubeConfig.makeApiClient(CoreV1Api);
     // The default ServiceAccount must exist before pods are admitted.
-    while (!(await core.readNamespacedServiceAccount({ name: 'default', namespace: 'default' }).then(() => true, () => false))) await new Promise((r) => setTimeout(r, 100));
+    await waitForDefaultServiceAccount(cluster.kubeConfig, 'default');
     firstPod = Date.now() - began + await podRunningLatency(core, cluster.kubeConfig, 'first');
     process.stderr.write(`measuring ${podCount} pods one after another…\n`);
     latencies = [];
@@ -123,7 +124,7 @@ if (process.env.BENCH_KIND !== '0') {
     if (run > 0) kindReady.push(Date.now() - began);
     if (run === 1) {
       const core = cluster.kubeConfig.makeApiClient(CoreV1Api);
-      while (!(await core.readNamespacedServiceAccount({ name: 'default', namespace: 'default' }).then(() => true, () => false))) await new Promise((r) => setTimeout(r, 100));
+      await waitForDefaultServiceAccount(cluster.kubeConfig, 'default');
       kindFirstPod = Date.now() - began + await podRunningLatency(core, cluster.kubeConfig, 'first');
     }
     const stopBegan = Date.now();

@@ -3,7 +3,7 @@
 // is wall ≤ 1.3 × floor + cluster start: exercises run concurrently, so the suite should cost
 // little more than its slowest exercise.
 import { execa } from 'execa';
-import { projectRoot } from '../src/cluster-providers/local/stand-in-images.ts';
+import { projectRoot } from '../src/config/project-root.ts';
 
 const started = Date.now();
 const run = await execa('npx', ['mocha', '--config', '.mocharc.e2e.cjs'], { cwd: projectRoot, all: true, reject: false });

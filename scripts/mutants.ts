@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { LocalClusterProvider } from '../src/cluster-providers/local/local-cluster-provider.ts';
-import { projectRoot } from '../src/cluster-providers/local/stand-in-images.ts';
+import { projectRoot } from '../src/config/project-root.ts';
 
 interface Mutant {
   exercise: string;

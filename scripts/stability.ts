@@ -1,7 +1,7 @@
 // npm run test:stability — the lesson specs N times in a row (RUNS, default 10), each with its own
 // fresh cluster; prints passes/runs and exits non-zero on any failure.
 import { execa } from 'execa';
-import { projectRoot } from '../src/cluster-providers/local/stand-in-images.ts';
+import { projectRoot } from '../src/config/project-root.ts';
 
 const runs = Number(process.env.RUNS ?? 10);
 let passes = 0;

@@ -6,8 +6,9 @@ import path from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { execa } from 'execa';
+import { waitForDefaultServiceAccount } from '../../src/kube/readiness.ts';
 import { KindClusterProvider, type StartedKindCluster } from '../../src/cluster-providers/kind/kind-cluster-provider.ts';
-import { projectRoot } from '../../src/cluster-providers/local/stand-in-images.ts';
+import { projectRoot } from '../../src/config/project-root.ts';
 
 const quiet = { log: () => undefined };
 const docker = async (...args: string[]): Promise<string[]> => String((await execa('docker', args)).stdout).split('\n').filter(Boolean);
@@ -28,7 +29,7 @@ describe('kind provider (testcontainers)', function () {
       expect(ports.length).to.be.greaterThan(0);
       for (const line of ports) expect(line, 'published port').to.match(/-> 127\.0\.0\.1:\d+$/);
       const core = cluster.kubeConfig.makeApiClient(CoreV1Api);
-      while (!(await core.readNamespacedServiceAccount({ name: 'default', namespace: 'default' }).then(() => true, () => false))) await new Promise((r) => setTimeout(r, 200));
+      await waitForDefaultServiceAccount(cluster.kubeConfig, 'default');
       await core.createNamespacedPod({ namespace: 'default', body: { metadata: { name: 'hello' }, spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'r.deso.tech/library/alpine', command: ['/bin/sh', '-c', 'echo hello from kind'] }] } } });
       for (let i = 0; i < 300 && (await core.readNamespacedPod({ name: 'hello', namespace: 'default' })).status?.phase !== 'Succeeded'; i++) await new Promise((r) => setTimeout(r, 200));
       expect(await core.readNamespacedPodLog({ name: 'hello', namespace: 'default' })).to.equal('hello from kind\n');

@@ -13,7 +13,7 @@ import { LocalClusterProvider, type StartedLocalCluster } from '../../src/cluste
 import { checkCgroups, checkPlatform, checkPorts, checkStateDir, checkTools } from '../../src/cluster-providers/local/prerequisites.ts';
 import { localLayout } from '../../src/cluster-providers/local/layout.ts';
 import { clusterProcesses, listLeftovers } from '../../src/cluster-providers/local/teardown.ts';
-import { projectRoot } from '../../src/cluster-providers/local/stand-in-images.ts';
+import { projectRoot } from '../../src/config/project-root.ts';
 
 const stateDir = '/var/lib/lesson-harness/provider-test';
 const portBase = 27400;

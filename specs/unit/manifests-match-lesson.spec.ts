@@ -5,7 +5,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import YAML from 'yaml';
 import { manifestBlocks, parseLesson } from '../../src/lesson/parse-lesson.ts';
-import { projectRoot } from '../../src/cluster-providers/local/stand-in-images.ts';
+import { projectRoot } from '../../src/config/project-root.ts';
 
 const lessonFile = path.join(projectRoot, 'lessons', 'kubernetes-jobs.md');
 const manifestsDir = path.join(projectRoot, 'manifests');

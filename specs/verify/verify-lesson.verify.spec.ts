@@ -7,7 +7,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { execa } from 'execa';
 import { chromium } from 'playwright-core';
-import { projectRoot } from '../../src/cluster-providers/local/stand-in-images.ts';
+import { projectRoot } from '../../src/config/project-root.ts';
 import type { Finding } from '../../src/findings/finding.ts';
 import { allFindings, type VerificationReport } from '../../src/report/verification-report.ts';
 import { writeReports } from '../../src/report/write-reports.ts';

@@ -1,7 +1,7 @@
 // A namespace per exercise with a random suffix, ready for pods before anything is applied.
 import { randomBytes } from 'node:crypto';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
-import { HarnessError } from '../errors/harness-error.ts';
+import { waitForDefaultServiceAccount } from './readiness.ts';
 
 export async function createNamespace(kubeConfig: KubeConfig, prefix: string, timeoutMs = 30_000): Promise<string> {
   const core = kubeConfig.makeApiClient(CoreV1Api);
@@ -10,11 +10,7 @@ export async function createNamespace(kubeConfig: KubeConfig, prefix: string, ti
   // Pods are refused until the controller-manager has made the default ServiceAccount. A Job
   // controller that meets that refusal backs off for seconds, which would distort the exercise's
   // timing (and eat into activeDeadlineSeconds), so wait for it here.
-  const deadline = Date.now() + timeoutMs;
-  while (!(await core.readNamespacedServiceAccount({ name: 'default', namespace: name }).then(() => true, () => false))) {
-    if (Date.now() > deadline) throw new HarnessError(`namespace ${name} got no default ServiceAccount within ${timeoutMs / 1000} s`, { fix: 'check that kube-controller-manager runs (its log is in the cluster logs)' });
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitForDefaultServiceAccount(kubeConfig, name, timeoutMs);
   return name;
 }
 

@@ -163,11 +163,15 @@ export async function verifyLesson(options: VerifyOptions): Promise<Verification
     // state. So a read-only command whose output does not match yet (or that fails, like logs of
     // a container still being created) is run again once the exercise has settled — the
     // harness's answer to "wait a bit and look again", as istio's doc tests retry.
+    // Our namespace stands where the student's `default` would.
+    const compare = (raw: string) => compareOutput(step.outputs, raw.replaceAll(namespace, 'default'), { file, exercise: exercise.title, command: step.command });
+    let comparison = step.outputs.length > 0 && result.exitCode === 0 ? compare(result.output) : undefined;
     if (readOnly.test(command) && !settled(recorder.timeline, jobs).done
-      && (result.exitCode !== 0 || (step.outputs.length > 0 && compareOutput(step.outputs, result.output.replaceAll(namespace, 'default'), { file, exercise: exercise.title, command: step.command }).findings.some((f) => f.severity === 'error')))) {
+      && (result.exitCode !== 0 || comparison?.findings.some((f) => f.severity === 'error'))) {
       log('    (not there yet: looking again once the exercise has settled)');
       await untilSettled(`exercise "${exercise.title}" to settle before running \`${command}\` again`);
       result = await run(command, untilSettled);
+      comparison = step.outputs.length > 0 && result.exitCode === 0 ? compare(result.output) : undefined;
     }
     const output = result.output.replaceAll(namespace, 'default');
     if (result.timedOut) {
@@ -175,7 +179,7 @@ export async function verifyLesson(options: VerifyOptions): Promise<Verification
     } else if (result.exitCode !== 0 && !result.stopped) {
       finding('error', step.line, 'command failed', step.outputs[0]?.text ?? 'the command succeeds', output.trim() || `exit code ${result.exitCode}`, 'fix the command or the file it uses; a student gets the same error');
     } else if (step.outputs.length) {
-      findings(compareOutput(step.outputs, output, { file, exercise: exercise.title, command: step.command }).findings);
+      findings((comparison ?? compare(result.output)).findings);
     }
     return { command, line: step.line, exitCode: result.exitCode, output, durationMs: Date.now() - began };
 

@@ -9,7 +9,7 @@ import { exerciseAssertions } from '../../../src/assertions/exercise-assertions.
 import { runExercise, type ExerciseDefinition, type ExerciseResult } from '../../../src/exercise/run-exercise.ts';
 import { collectDiagnostics } from '../../../src/kube/diagnostics.ts';
 import { deleteNamespace } from '../../../src/kube/namespace.ts';
-import { projectRoot } from '../../../src/cluster-providers/local/stand-in-images.ts';
+import { projectRoot } from '../../../src/config/project-root.ts';
 
 chai.use(exerciseAssertions);
 

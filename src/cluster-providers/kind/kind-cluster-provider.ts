@@ -12,8 +12,9 @@ import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainer
 import YAML from 'yaml';
 import { HarnessError } from '../../errors/harness-error.ts';
 import { stderrLog, type ClusterProvider, type ClusterStartOptions, type StartedCluster } from '../cluster-provider.ts';
-import { ensureKubernetesBinaries } from '../local/local-cluster-provider.ts';
-import { projectRoot } from '../local/stand-in-images.ts';
+import { nodeReady } from '../../kube/readiness.ts';
+import { ensureKubernetesBinaries } from '../kubernetes-binaries.ts';
+import { projectRoot } from '../../config/project-root.ts';
 import { buildNodeImage, etcdImageTag, publishedNodeImage } from './node-image.ts';
 
 const hostname = 'lesson-harness-control-plane';
@@ -178,8 +179,7 @@ export class KindClusterProvider implements ClusterProvider {
       const core = kubeConfig.makeApiClient(CoreV1Api);
       const deadline = Date.now() + 120_000;
       for (;;) {
-        const nodes = await core.listNode().catch(() => undefined);
-        if (nodes?.items.some((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))) break;
+        if (await nodeReady(core)) break;
         if (Date.now() > deadline) throw new HarnessError('the kind node did not become Ready within 120 s', { fix: 'docker exec into the node and read `journalctl -u kubelet`' });
         await new Promise((r) => setTimeout(r, 250));
       }

@@ -9,8 +9,9 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { defaults } from '../../config/defaults.ts';
 import { HarnessError } from '../../errors/harness-error.ts';
-import { ensureKubernetesBinaries } from '../local/local-cluster-provider.ts';
-import { buildImage, loadStandInImages, projectRoot, writeOciImage } from '../local/stand-in-images.ts';
+import { ensureKubernetesBinaries } from '../kubernetes-binaries.ts';
+import { buildImage, loadStandInImages, writeOciImage } from '../local/stand-in-images.ts';
+import { projectRoot } from '../../config/project-root.ts';
 import * as files from './node-files.ts';
 
 export const kubernetesVersion = 'v1.34.12';

@@ -1,13 +1,14 @@
 // The embedded default cluster: real upstream Kubernetes components (built by
 // scripts/build-kubernetes.sh) and the project's own containerd, run on this host.
 import { randomBytes } from 'node:crypto';
-import { chmod, copyFile, mkdir, readFile, symlink, writeFile, rm } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readFile, writeFile, rm } from 'node:fs/promises';
 import https from 'node:https';
 import path from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { execa } from 'execa';
 import { defaults } from '../../config/defaults.ts';
 import { HarnessError } from '../../errors/harness-error.ts';
+import { nodeReady } from '../../kube/readiness.ts';
 import { Supervisor, tail } from '../../process/supervisor.ts';
 import { stderrLog, type ClusterProvider, type ClusterStartOptions, type StartedCluster } from '../cluster-provider.ts';
 import {
@@ -17,7 +18,8 @@ import {
 import { localLayout, type LocalLayout } from './layout.ts';
 import { createPki, createServiceAccountKey } from './pki.ts';
 import { checkCgroups, checkKmsg, checkPlatform, checkPorts, checkStateDir, checkTools } from './prerequisites.ts';
-import { describeStandIns, loadStandInImages, projectRoot, publishStandIns, splitReference } from './stand-in-images.ts';
+import { describeStandIns, loadStandInImages, publishStandIns, splitReference } from './stand-in-images.ts';
+import { ensureKubernetesBinaries } from '../kubernetes-binaries.ts';
 import { recordChainsBefore } from './iptables.ts';
 import { iptablesRecord, listLeftovers, teardown } from './teardown.ts';
 
@@ -31,21 +33,6 @@ export interface LocalClusterOptions {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** Ensures the Kubernetes binary is built (cached) and returns the directory of its component links. */
-export async function ensureKubernetesBinaries(log: (line: string) => void): Promise<string> {
-  const build = execa('bash', [path.join(projectRoot, 'scripts', 'build-kubernetes.sh')], { stderr: 'pipe', reject: false });
-  build.stderr?.on('data', (chunk: Buffer) => { for (const line of chunk.toString().trimEnd().split('\n')) log(`  ${line}`); });
-  const result = await build;
-  if (result.exitCode !== 0) throw new HarnessError('building Kubernetes failed (output above)', { fix: 'fix the cause named above and run again; the build resumes from Go\'s cache' });
-  const binary = String(result.stdout).trim().split('\n').pop() ?? '';
-  const binDir = path.join(path.dirname(binary), 'bin');
-  await mkdir(binDir, { recursive: true });
-  for (const name of ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubelet', 'kubectl', 'kubeadm']) {
-    await symlink(binary, path.join(binDir, name)).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'EEXIST') throw e; });
-  }
-  return binDir;
-}
 
 async function writePrivate(file: string, content: string): Promise<void> {
   await writeFile(file, content, { mode: 0o600 });
@@ -203,10 +190,7 @@ export class LocalClusterProvider implements ClusterProvider {
       const kubeConfig = new KubeConfig();
       kubeConfig.loadFromFile(l.adminKubeconfig);
       const core = kubeConfig.makeApiClient(CoreV1Api);
-      await waitFor('the node', async () => {
-        const nodes = await core.listNode().catch(() => undefined);
-        return nodes?.items.some((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) ?? false;
-      }, path.join(l.logs, 'kubelet.log'));
+      await waitFor('the node', () => nodeReady(core), path.join(l.logs, 'kubelet.log'));
       await publishing;
       if (this.options.smokePod ?? true) {
         step(6, 'node Ready; running a first pod to prove pods start…');

@@ -5,6 +5,7 @@ import { copyFile, mkdir, readFile, rm, stat, symlink, writeFile, chmod } from '
 import path from 'node:path';
 import { execa } from 'execa';
 import YAML from 'yaml';
+import { projectRoot } from '../../config/project-root.ts';
 import { HarnessError } from '../../errors/harness-error.ts';
 
 export interface StandInImage {
@@ -17,7 +18,6 @@ export interface StandInImage {
   cmd?: string[];
 }
 
-export const projectRoot = path.resolve(import.meta.dirname, '../../..');
 export const imagesConfigPath = path.join(projectRoot, 'config', 'images.yaml');
 
 export async function loadStandInImages(file = imagesConfigPath): Promise<StandInImage[]> {
