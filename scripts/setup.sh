@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the harness needs on this host, and nothing twice: Debian packages for the local
 # cluster (containerd, runc, CNI plugins, a registry, static busybox/bash for the stand-in images),
-# and the pinned Kubernetes build (cached). Every `npm run` entry point calls it first.
+# and the pinned Kubernetes and CoreDNS builds (cached). Every `npm run` entry point calls it first.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
@@ -37,3 +37,4 @@ if ((${#missing[@]})); then
 fi
 
 "$here/build-kubernetes.sh" >/dev/null
+"$here/build-coredns.sh" >/dev/null

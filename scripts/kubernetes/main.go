@@ -19,11 +19,12 @@ import (
 	_ "k8s.io/component-base/metrics/prometheus/clientgo"
 	_ "k8s.io/component-base/metrics/prometheus/version"
 	kubectl "k8s.io/kubectl/pkg/cmd"
-	kubeadm "k8s.io/kubernetes/cmd/kubeadm/app"
 	kubectlutil "k8s.io/kubectl/pkg/cmd/util"
 	apiserver "k8s.io/kubernetes/cmd/kube-apiserver/app"
 	controllermanager "k8s.io/kubernetes/cmd/kube-controller-manager/app"
+	proxy "k8s.io/kubernetes/cmd/kube-proxy/app"
 	scheduler "k8s.io/kubernetes/cmd/kube-scheduler/app"
+	kubeadm "k8s.io/kubernetes/cmd/kubeadm/app"
 	kubelet "k8s.io/kubernetes/cmd/kubelet/app"
 )
 
@@ -31,6 +32,7 @@ var components = map[string]func() *cobra.Command{
 	"kube-apiserver":          apiserver.NewAPIServerCommand,
 	"kube-controller-manager": controllermanager.NewControllerManagerCommand,
 	"kube-scheduler":          func() *cobra.Command { return scheduler.NewSchedulerCommand() },
+	"kube-proxy":              proxy.NewProxyCommand,
 	"kubelet":                 func() *cobra.Command { return kubelet.NewKubeletCommand(context.Background()) },
 }
 
@@ -59,7 +61,7 @@ func main() {
 	}
 	newCommand, ok := components[name]
 	if !ok {
-		fmt.Fprintf(os.Stderr, "kube: unknown component %q; use one of etcd, kubeadm, kubectl, kube-apiserver, kube-controller-manager, kube-scheduler, kubelet\n", name)
+		fmt.Fprintf(os.Stderr, "kube: unknown component %q; use one of etcd, kubeadm, kubectl, kube-apiserver, kube-controller-manager, kube-scheduler, kube-proxy, kubelet\n", name)
 		os.Exit(2)
 	}
 	os.Exit(cli.Run(newCommand()))
