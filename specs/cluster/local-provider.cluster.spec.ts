@@ -2,7 +2,7 @@
 // security properties, stop with zero leftovers, and clean-up after a killed run. It uses its own
 // state directory and ports, so it can run next to a lesson cluster.
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,9 +14,14 @@ import { checkCgroups, checkPlatform, checkPorts, checkStateDir, checkTools } fr
 import { localLayout } from '../../src/cluster-providers/local/layout.ts';
 import { clusterProcesses, listLeftovers } from '../../src/cluster-providers/local/teardown.ts';
 import { projectRoot } from '../../src/config/project-root.ts';
+import { defaults } from '../../src/config/defaults.ts';
+import { iptablesRecord } from '../../src/cluster-providers/local/teardown.ts';
+import { listAddedChains } from '../../src/cluster-providers/local/iptables.ts';
 
-const stateDir = '/var/lib/lesson-harness/provider-test';
-const portBase = 27400;
+// Beside the lesson cluster's own directory and ports (LESSON_HARNESS_LOCAL_DIR, _PORT_BASE), so
+// that two checkouts on one host, each with its own settings, never share a provider-test cluster.
+const stateDir = `${defaults.localStateDir}-provider-test`;
+const portBase = defaults.portBase + 1000;
 const quiet = { log: () => undefined };
 
 describe('local cluster provider: prerequisite errors', function () {
@@ -40,7 +45,7 @@ describe('local cluster provider: prerequisite errors', function () {
     await new Promise<void>((r) => blocker.listen(portBase + 2, '127.0.0.1', r));
     try {
       const error = await checkPorts(localLayout(stateDir, portBase).ports).then(() => undefined, (e: Error) => e);
-      expect(error?.message).to.match(/27402 \(apiserver\)[\s\S]*LESSON_HARNESS_PORT_BASE/);
+      expect(error?.message).to.match(new RegExp(`${portBase + 2} \\(apiserver\\)[\\s\\S]*LESSON_HARNESS_PORT_BASE`));
     } finally {
       blocker.close();
     }
@@ -83,27 +88,146 @@ describe('local cluster provider: a real cluster', function () {
     expect((await kubectl('logs', 'hello')).stdout).to.equal('hello from 7');
   });
 
+  describe('what lessons assume of any cluster', function () {
+    const namespace = `net-${Date.now().toString(36)}`;
+    const kubectl = (...args: string[]) => execa(path.join(cluster.kubectlDir, 'kubectl'), ['--kubeconfig', cluster.kubeconfigPath, '-n', namespace, ...args]);
+    // Run in the client pod; retried, because kube-proxy and CoreDNS follow a new Service within
+    // a second or two. The last result is returned, so a failing assertion shows what the pod saw.
+    const inClient = async (script: string, until: (out: string) => boolean = () => true): Promise<{ stdout: string; stderr: string; exitCode: number | undefined }> => {
+      let last = { stdout: '', stderr: '', exitCode: undefined as number | undefined };
+      for (let i = 0; i < 20; i++) {
+        const r = await kubectl('exec', 'client', '--', 'sh', '-c', script).catch((e: { stdout: string; stderr: string; exitCode?: number }) => e);
+        last = { stdout: String(r.stdout), stderr: String(r.stderr), exitCode: r.exitCode };
+        if (last.exitCode === 0 && until(last.stdout)) break;
+        await new Promise((r) => setTimeout(r, 1_000));
+      }
+      return last;
+    };
+    let clusterIp = '';
+
+    before(async () => {
+      await execa(path.join(cluster.kubectlDir, 'kubectl'), ['--kubeconfig', cluster.kubeconfigPath, 'create', 'namespace', namespace]);
+      // A tiny web server (busybox httpd) and a client that stays up for exec.
+      await kubectl('run', 'web', '--image=r.deso.tech/library/alpine', '--port=8080', '--command', '--',
+        'sh', '-c', 'mkdir -p /www && echo hello-from-web > /www/index.html && exec httpd -f -p 8080 -h /www');
+      await kubectl('run', 'client', '--image=r.deso.tech/library/alpine', '--command', '--', 'sleep', '3600');
+      await kubectl('expose', 'pod', 'web', '--name=web', '--port=80', '--target-port=8080');
+      await kubectl('wait', '--for=condition=Ready', 'pod/web', 'pod/client', '--timeout=90s');
+      clusterIp = (await kubectl('get', 'service', 'web', '-o', 'jsonpath={.spec.clusterIP}')).stdout;
+    });
+
+    it('kubectl exec prints the container\'s output', async () => {
+      const { stdout } = await kubectl('exec', 'web', '--', 'cat', '/www/index.html');
+      expect(stdout).to.equal('hello-from-web');
+    });
+
+    it('kubectl port-forward serves a pod\'s port on 127.0.0.1', async () => {
+      const forward = execa(path.join(cluster.kubectlDir, 'kubectl'), ['--kubeconfig', cluster.kubeconfigPath, '-n', namespace, 'port-forward', 'pod/web', ':8080'], { reject: false });
+      try {
+        const local = await new Promise<string>((resolve, reject) => {
+          forward.stdout?.on('data', (d: Buffer) => {
+            const m = /Forwarding from (127\.0\.0\.1:\d+) -> 8080/.exec(d.toString());
+            if (m?.[1]) resolve(m[1]);
+          });
+          void forward.then((r) => reject(new Error(`kubectl port-forward ended: ${String(r.stderr)}`)));
+        });
+        const { stdout } = await execa('curl', ['-sS', '--max-time', '10', `http://${local}/`]);
+        expect(stdout.trim()).to.equal('hello-from-web');
+      } finally {
+        forward.kill();
+      }
+    });
+
+    it('kubectl cp copies a file into a pod and back unchanged', async () => {
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'kubectl-cp-'));
+      const content = `round trip ${Math.random()}\n`.repeat(100);
+      await writeFile(path.join(dir, 'in.txt'), content);
+      await kubectl('cp', path.join(dir, 'in.txt'), `${namespace}/client:/tmp/copied.txt`);
+      expect((await kubectl('exec', 'client', '--', 'wc', '-c', '/tmp/copied.txt')).stdout).to.match(new RegExp(`^${content.length} `));
+      await kubectl('cp', `${namespace}/client:/tmp/copied.txt`, path.join(dir, 'out.txt'));
+      expect(await readFile(path.join(dir, 'out.txt'), 'utf8')).to.equal(content);
+    });
+
+    it('a pod reaches another pod by its IP (even where Docker set FORWARD to DROP)', async () => {
+      const podIp = (await kubectl('get', 'pod', 'web', '-o', 'jsonpath={.status.podIP}')).stdout;
+      const r = await inClient(`timeout 5 wget -qO- http://${podIp}:8080/`, (out) => out.includes('hello-from-web'));
+      expect(r.stdout.trim(), `wget http://${podIp}:8080/ from a pod: ${r.stderr}`).to.equal('hello-from-web');
+    });
+
+    it('a pod reaches a Service by its ClusterIP (kube-proxy)', async () => {
+      expect(clusterIp).to.match(/^10\.0\.0\.\d+$/);
+      const r = await inClient(`timeout 5 wget -qO- http://${clusterIp}/`, (out) => out.includes('hello-from-web'));
+      expect(r.stdout.trim(), `wget http://${clusterIp}/ from a pod: ${r.stderr}`).to.equal('hello-from-web');
+    });
+
+    it('a pod reaches a Service by its DNS names (CoreDNS)', async () => {
+      for (const name of ['web', `web.${namespace}`, `web.${namespace}.svc.cluster.local`]) {
+        const r = await inClient(`timeout 5 wget -qO- http://${name}/`, (out) => out.includes('hello-from-web'));
+        expect(r.stdout.trim(), `wget http://${name}/ from a pod: ${r.stderr}`).to.equal('hello-from-web');
+      }
+      const lookup = await inClient(`nslookup web.${namespace}.svc.cluster.local`);
+      expect(lookup.stdout, `nslookup: ${lookup.stderr}`).to.match(new RegExp(`Name:\\s+web\\.${namespace}\\.svc\\.cluster\\.local\\s+Address:\\s+${clusterIp.replaceAll('.', '\\.')}`));
+      const resolvConf = await inClient('cat /etc/resolv.conf');
+      expect(resolvConf.stdout).to.match(/^nameserver 10\.0\.0\.10$/m).and.to.match(new RegExp(`^search ${namespace}\\.svc\\.cluster\\.local svc\\.cluster\\.local cluster\\.local`, 'm'));
+    });
+
+    it('answers names outside the cluster at once, with NXDOMAIN (there is no upstream)', async () => {
+      const began = Date.now();
+      const r = await kubectl('exec', 'client', '--', 'nslookup', 'example.com').catch((e: { stdout: string; exitCode: number }) => e);
+      expect(Date.now() - began, 'nslookup example.com took').to.be.lessThan(5_000);
+      expect(r.exitCode).to.equal(1);
+      expect(String(r.stdout)).to.match(/NXDOMAIN/);
+    });
+
+    it('gives pods no MissingClusterDNS warning', async () => {
+      const { stdout } = await kubectl('get', 'events', '--field-selector=reason=MissingClusterDNS', '-o', 'name');
+      expect(stdout).to.equal('');
+    });
+
+    it('serves a NodePort on the bridge\'s gateway address, from the host', async () => {
+      await kubectl('expose', 'pod', 'web', '--name=web-nodeport', '--type=NodePort', '--port=80', '--target-port=8080');
+      const nodePort = (await kubectl('get', 'service', 'web-nodeport', '-o', 'jsonpath={.spec.ports[0].nodePort}')).stdout;
+      let out = '';
+      for (let i = 0; i < 20 && out !== 'hello-from-web'; i++) {
+        out = (await execa('curl', ['-sS', '--max-time', '3', `http://${cluster.layout.cni.gateway}:${nodePort}/`], { reject: false })).stdout.trim();
+        if (out !== 'hello-from-web') await new Promise((r) => setTimeout(r, 1_000));
+      }
+      expect(out, `curl http://${cluster.layout.cni.gateway}:${nodePort}/ from the host`).to.equal('hello-from-web');
+    });
+
+    it('has kube-proxy\'s chains in place while it runs (so the leftover check below means something)', async () => {
+      expect(await listAddedChains(iptablesRecord(cluster.layout))).to.include('iptables chain iptables -t nat KUBE-SERVICES');
+    });
+  });
+
   it('keeps keys and kubeconfigs private (0600)', async () => {
     const files = [cluster.kubeconfigPath, ...(await readdir(cluster.layout.pki)).filter((f) => f.endsWith('.key')).map((f) => path.join(cluster.layout.pki, f))];
     expect(files.length).to.be.greaterThan(8);
     for (const file of files) expect(((await stat(file)).mode & 0o777).toString(8), file).to.equal('600');
   });
 
-  it('listens on 127.0.0.1 only, with TLS that refuses anonymous requests', async () => {
+  it('listens on 127.0.0.1 only (cluster DNS on the bridge\'s gateway), with TLS that refuses anonymous requests', async () => {
     const pids = new Set((await clusterProcesses(cluster.layout)).map((p) => p.pid));
-    const { stdout } = await execa('ss', ['-Hltnp']);
+    const { stdout } = await execa('ss', ['-Hltunp']);
     const ours = stdout.split('\n').filter((line) => [...line.matchAll(/pid=(\d+)/g)].some((m) => pids.has(Number(m[1]))));
     expect(ours.length, 'listening sockets of the cluster').to.be.greaterThan(5);
-    for (const line of ours) expect(line.split(/\s+/)[3], line).to.match(/^127\.0\.0\.1:/);
+    // The one exception: pods must reach DNS, and the gateway address is the narrowest they can.
+    const dns = `${cluster.layout.cni.gateway}:53`;
+    const exceptions = ours.filter((line) => line.split(/\s+/)[4] === dns);
+    expect(exceptions.map((line) => `${line.split(/\s+/)[0]} ${/"([^"]+)"/.exec(line)?.[1]}`).sort()).to.deep.equal(['tcp coredns', 'udp coredns']);
+    for (const line of ours.filter((l) => !exceptions.includes(l))) expect(line.split(/\s+/)[4], line).to.match(/^127\.0\.0\.1:/);
     const anonymous = await execa('curl', ['-sk', '-o', '/dev/null', '-w', '%{http_code}', `https://127.0.0.1:${cluster.layout.ports.apiserver}/api/v1/pods`], { reject: false });
     expect(anonymous.stdout).to.equal('401');
     const kubeletAnonymous = await execa('curl', ['-sk', '-o', '/dev/null', '-w', '%{http_code}', `https://127.0.0.1:${cluster.layout.ports.kubelet}/pods`], { reject: false });
     expect(kubeletAnonymous.stdout).to.equal('401');
   });
 
-  it('stops everything and leaves nothing behind', async () => {
-    await cluster.stop();
-    expect(await listLeftovers(cluster.layout)).to.deep.equal([]);
+  // A suite of its own: mocha runs a suite's tests before its child suites, and this one goes last.
+  describe('stop', function () {
+    it('stops everything and leaves nothing behind (kube-proxy\'s chains and the bridge included)', async () => {
+      await cluster.stop();
+      expect(await listLeftovers(cluster.layout)).to.deep.equal([]);
+    });
   });
 });
 

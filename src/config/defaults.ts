@@ -21,7 +21,7 @@ export const defaults = {
   /** The local cluster's state: certificates, etcd data, containerd root. Removed on stop, logs kept. */
   localStateDir: env.LESSON_HARNESS_LOCAL_DIR ?? '/var/lib/lesson-harness/local',
   /**
-   * First of the loopback ports the local cluster uses (base+0 … base+7). Uncommon on purpose,
+   * First of the loopback ports the local cluster uses (base+0 … base+10). Uncommon on purpose,
    * so that a kind cluster or a system Kubernetes on 6443/2379/10250 does not collide.
    */
   portBase: envNumber('LESSON_HARNESS_PORT_BASE', 26400),

@@ -26,10 +26,11 @@ export class Supervisor {
 
   constructor(private readonly logsDir: string, private readonly options: { detached: boolean } = { detached: false }) {}
 
-  start(name: string, file: string, args: string[]): number {
+  /** env: variables added to this process's environment. */
+  start(name: string, file: string, args: string[], env: Record<string, string> = {}): number {
     const logFile = path.join(this.logsDir, `${name}.log`);
     const fd = openSync(logFile, 'a', 0o600);
-    const child = spawn(file, args, { stdio: ['ignore', fd, fd], detached: this.options.detached });
+    const child = spawn(file, args, { stdio: ['ignore', fd, fd], detached: this.options.detached, env: { ...process.env, ...env } });
     closeSync(fd);
     const entry: Supervised = { name, child, logFile, exitCode: undefined, exit: Promise.resolve() };
     entry.exit = new Promise((resolve) => {

@@ -7,6 +7,9 @@ import type { Pki } from './pki.ts';
 
 export const sandboxImage = 'registry.k8s.io/pause:3.10.1';
 export const serviceClusterIpRange = '10.0.0.0/24';
+/** The kube-dns Service's ClusterIP (the tenth address, as kubeadm picks it) and the cluster domain. */
+export const clusterDnsIp = '10.0.0.10';
+export const clusterDomain = 'cluster.local';
 
 export function kubeconfigYaml(opts: { server: string; caFile: string; certFile: string; keyFile: string; user: string }): string {
   return YAML.stringify({
@@ -21,10 +24,13 @@ export function kubeconfigYaml(opts: { server: string; caFile: string; certFile:
 
 // The registry's CA is trusted through hosts.toml (containerd refuses configs.tls next to config_path);
 // its credentials can only be given here.
-export function containerdConfigToml(l: LocalLayout, registryAuth: { user: string; password: string }): string {
+export function containerdConfigToml(l: LocalLayout, pki: Pki, registryAuth: { user: string; password: string }): string {
   const registryHost = `127.0.0.1:${l.ports.registry}`;
   // netns_mounts_under_state_dir keeps network namespaces inside our state directory, so teardown
-  // never has to guess which netns are ours.
+  // never has to guess which netns are ours. The streaming server (exec, attach, port-forward) gets
+  // a certificate from the cluster CA: without one containerd makes a self-signed certificate that
+  // the kubelet, which dials it with Go's default TLS configuration, rightly refuses (see
+  // kubeletEnvironment).
   return `version = 2
 root = "${l.containerd.root}"
 state = "${l.containerd.state}"
@@ -45,7 +51,8 @@ disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapsho
 ${criPluginToml({
     sandboxImage, systemdCgroup: false, cniBinDir: '/usr/lib/cni', cniConfDir: l.cni.confDir, certsDir: l.containerd.certsDir,
     registry: { host: registryHost, ...registryAuth },
-    extra: ['netns_mounts_under_state_dir = true', 'enable_tls_streaming = true', 'stream_server_address = "127.0.0.1"', `stream_server_port = "${l.ports.containerdStream}"`],
+    extra: ['netns_mounts_under_state_dir = true', 'enable_tls_streaming = true', 'stream_server_address = "127.0.0.1"', `stream_server_port = "${l.ports.containerdStream}"`,
+      `x509_key_pair_streaming = { tls_cert_file = "${pki.cert('containerd-stream')}", tls_key_file = "${pki.key('containerd-stream')}" }`],
   })}`;
 }
 
@@ -61,8 +68,12 @@ export function registryHostsToml(upstream: string, l: LocalLayout, pki: Pki): s
 }
 
 export function cniConflist(l: LocalLayout): string {
-  // No ipMasq, no gateway, no portmap: lesson pods need no network beyond their own, and this way
-  // the cluster adds no iptables rule and changes no host sysctl; teardown only removes the bridge.
+  // The bridge and its gateway address are made by the provider before containerd starts
+  // (bridge-network.ts), because cluster DNS listens there. isGateway stays false: with it the
+  // plugin would switch on forwarding for the whole host (net.ipv4.ip_forward); instead pods get a
+  // default route to the bridge through IPAM, and forwarding is on for the bridge alone. No ipMasq,
+  // no portmap: pods reach Services and DNS on this host, never the outside.
+  // hairpinMode lets a pod reach itself through its own Service.
   return JSON.stringify({
     cniVersion: '1.0.0',
     name: 'lesson-harness',
@@ -72,10 +83,27 @@ export function cniConflist(l: LocalLayout): string {
         bridge: l.cni.bridge,
         isGateway: false,
         ipMasq: false,
-        ipam: { type: 'host-local', ranges: [[{ subnet: l.cni.subnet }]], dataDir: l.cni.ipamDir },
+        hairpinMode: true,
+        ipam: {
+          type: 'host-local',
+          ranges: [[{ subnet: l.cni.subnet, gateway: l.cni.gateway }]],
+          routes: [{ dst: '0.0.0.0/0', gw: l.cni.gateway }],
+          dataDir: l.cni.ipamDir,
+        },
       },
     ],
   }, null, 2);
+}
+
+/**
+ * The kubelet dials containerd's streaming server with Go's default TLS configuration (the system
+ * roots; upstream pkg/kubelet/server proxyStream). Go reads its roots from SSL_CERT_FILE and every
+ * file in SSL_CERT_DIR: both point at a directory holding only the cluster CA. The kubelet makes
+ * no other connection that relies on system roots (its kubeconfig names the CA, and containerd
+ * pulls images), so its trust narrows rather than widens.
+ */
+export function kubeletEnvironment(trustDir: string): Record<string, string> {
+  return { SSL_CERT_FILE: `${trustDir}/ca.crt`, SSL_CERT_DIR: trustDir };
 }
 
 export function kubeletConfigYaml(l: LocalLayout, pki: Pki): string {
@@ -104,7 +132,8 @@ export function kubeletConfigYaml(l: LocalLayout, pki: Pki): string {
     evictionHard: { 'memory.available': '100Mi', 'nodefs.available': '1%', 'imagefs.available': '1%', 'nodefs.inodesFree': '1%' },
     imageGCHighThresholdPercent: 100,
     imageGCLowThresholdPercent: 99,
-    clusterDomain: 'cluster.local',
+    clusterDomain,
+    clusterDNS: [clusterDnsIp],
     resolvConf: '/etc/resolv.conf',
     // Status reaches the API sooner: lesson timelines are more precise and exercises end earlier.
     nodeStatusReportFrequency: '10s',
@@ -114,6 +143,62 @@ export function kubeletConfigYaml(l: LocalLayout, pki: Pki): string {
     serializeImagePulls: false,
     enableServer: true,
   });
+}
+
+/**
+ * kube-proxy in iptables mode, changing nothing on the host but its own KUBE-* chains (which
+ * teardown removes): no conntrack sysctls (all 0), no route_localnet (NodePorts on the bridge's
+ * gateway address only, never 127.0.0.1). masqueradeAll sends Service traffic back through the
+ * host, so replies are un-NATed whether or not br_netfilter is loaded. Health and metrics are
+ * plain HTTP in upstream kube-proxy (it has no TLS for them): on 127.0.0.1, read-only.
+ */
+export function kubeProxyConfigYaml(l: LocalLayout, kubeconfig: string): string {
+  return YAML.stringify({
+    apiVersion: 'kubeproxy.config.k8s.io/v1alpha1',
+    kind: 'KubeProxyConfiguration',
+    clientConnection: { kubeconfig },
+    hostnameOverride: 'localhost',
+    mode: 'iptables',
+    clusterCIDR: l.cni.subnet,
+    detectLocalMode: 'ClusterCIDR',
+    healthzBindAddress: `127.0.0.1:${l.ports.kubeProxyHealthz}`,
+    metricsBindAddress: `127.0.0.1:${l.ports.kubeProxyMetrics}`,
+    enableProfiling: false,
+    nodePortAddresses: [`${l.cni.gateway}/32`],
+    // syncPeriod is also how often kube-proxy checks that its chains are still there: another
+    // local cluster's teardown on this host can clear them (KUBE-* chains are host-wide).
+    iptables: { masqueradeAll: true, localhostNodePorts: false, syncPeriod: '10s' },
+    conntrack: { maxPerCore: 0, min: 0, tcpEstablishedTimeout: '0s', tcpCloseWaitTimeout: '0s' },
+  });
+}
+
+/**
+ * CoreDNS for the cluster domain. It answers on the bridge's gateway address, the one address the
+ * pods can reach and nothing outside this host routes to (see README, "Cluster DNS"); readiness is
+ * on 127.0.0.1. Every other name gets NXDOMAIN at once: there is no upstream to forward to here,
+ * and a resolver waiting on one would make every lookup of an outside name hang. Two server
+ * blocks, because CoreDNS runs template before kubernetes whatever the order written: the
+ * catch-all must live in the block for ".", which only sees names outside the cluster's zones.
+ */
+export function corefile(l: LocalLayout, kubeconfig: string): string {
+  return `${clusterDomain} in-addr.arpa ip6.arpa {
+    bind ${l.cni.gateway}
+    errors
+    ready 127.0.0.1:${l.ports.corednsReady}
+    kubernetes ${clusterDomain} in-addr.arpa ip6.arpa {
+        kubeconfig ${kubeconfig}
+        pods insecure
+    }
+    loadbalance
+}
+. {
+    bind ${l.cni.gateway}
+    errors
+    template ANY ANY {
+        rcode NXDOMAIN
+    }
+}
+`;
 }
 
 export function schedulerConfigYaml(kubeconfig: string): string {
@@ -206,5 +291,6 @@ export function kubernetesCommands(l: LocalLayout, pki: Pki, sa: { privateKey: s
         `--hostname-override=localhost`, `--cert-dir=${l.kubelet.root}/pki`,
       ],
     },
+    { name: 'kube-proxy', args: [`--config=${l.kubeProxy.config}`] },
   ];
 }

@@ -1,7 +1,8 @@
 // The kubelet adds a few iptables chains of its own (KUBE-FIREWALL, KUBE-KUBELET-CANARY,
-// KUBE-IPTABLES-HINT) in both families. We note which KUBE-* chains existed before the cluster
-// started and remove only the ones it added, with the jumps into them — a host that also runs a
-// real Kubernetes keeps its own.
+// KUBE-IPTABLES-HINT) in both families, and kube-proxy many (KUBE-SERVICES, KUBE-SVC-*, KUBE-SEP-*,
+// KUBE-POSTROUTING …). We note which KUBE-* chains existed before the cluster started and remove
+// only the ones it added, with the jumps into them — a host that also runs a real Kubernetes keeps
+// its own.
 import { readFile, writeFile } from 'node:fs/promises';
 import { execa } from 'execa';
 

@@ -7,7 +7,10 @@ export interface LocalLayout {
   pki: string;
   etcdData: string;
   containerd: { root: string; state: string; socket: string; config: string; certsDir: string };
-  cni: { confDir: string; ipamDir: string; bridge: string; subnet: string };
+  /** gateway: the bridge's own address, the pods' default route and where cluster DNS listens. */
+  cni: { confDir: string; ipamDir: string; bridge: string; subnet: string; gateway: string };
+  kubeProxy: { config: string };
+  coredns: { corefile: string };
   kubelet: { root: string; config: string };
   registry: { config: string; htpasswd: string };
   kubeconfigs: string;
@@ -27,10 +30,14 @@ export interface LocalPorts {
   kubelet: number;
   registry: number;
   containerdStream: number;
+  kubeProxyHealthz: number;
+  kubeProxyMetrics: number;
+  corednsReady: number;
 }
 
 export function localLayout(root: string, portBase: number): LocalLayout {
   const at = (...parts: string[]): string => path.join(root, ...parts);
+  const subnet24 = `10.244.${Math.floor(portBase / 100) % 256}`;
   return {
     root,
     logs: at('logs'),
@@ -45,8 +52,10 @@ export function localLayout(root: string, portBase: number): LocalLayout {
     },
     // Bridge, subnet and cgroup are per cluster (from the port base and directory), so that two
     // clusters on one host — a test of the provider next to a lesson run — never clean up each other.
-    cni: { confDir: at('cni', 'net.d'), ipamDir: at('cni', 'ipam'), bridge: `lh${portBase}`, subnet: `10.244.${Math.floor(portBase / 100) % 256}.0/24` },
+    cni: { confDir: at('cni', 'net.d'), ipamDir: at('cni', 'ipam'), bridge: `lh${portBase}`, subnet: `${subnet24}.0/24`, gateway: `${subnet24}.1` },
     kubelet: { root: at('kubelet'), config: at('kubelet-config.yaml') },
+    kubeProxy: { config: at('kube-proxy-config.yaml') },
+    coredns: { corefile: at('coredns', 'Corefile') },
     registry: { config: at('registry', 'config.yml'), htpasswd: at('registry', 'htpasswd') },
     kubeconfigs: at('kubeconfigs'),
     cgroupRoot: `/lesson-harness-${path.basename(root)}`,
@@ -61,6 +70,9 @@ export function localLayout(root: string, portBase: number): LocalLayout {
       kubelet: portBase + 5,
       registry: portBase + 6,
       containerdStream: portBase + 7,
+      kubeProxyHealthz: portBase + 8,
+      kubeProxyMetrics: portBase + 9,
+      corednsReady: portBase + 10,
     },
   };
 }

@@ -2,6 +2,7 @@
 // scripts/build-kubernetes.sh) and the project's own containerd, run on this host.
 import { randomBytes } from 'node:crypto';
 import { chmod, copyFile, mkdir, readFile, writeFile, rm } from 'node:fs/promises';
+import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
@@ -12,14 +13,16 @@ import { nodeReady } from '../../kube/readiness.ts';
 import { Supervisor, tail } from '../../process/supervisor.ts';
 import { stderrLog, type ClusterProvider, type ClusterStartOptions, type StartedCluster } from '../cluster-provider.ts';
 import {
-  cniConflist, containerdConfigToml, kubeconfigYaml, kubeletConfigYaml, kubernetesCommands, registryConfigYaml,
-  registryHostsToml, schedulerConfigYaml,
+  cniConflist, containerdConfigToml, corefile, kubeconfigYaml, kubeletConfigYaml, kubeletEnvironment, kubeProxyConfigYaml,
+  kubernetesCommands, registryConfigYaml, registryHostsToml, schedulerConfigYaml,
 } from './component-configs.ts';
+import { createBridge } from './bridge-network.ts';
+import { corednsUser, createClusterDns } from './cluster-dns.ts';
 import { localLayout, type LocalLayout } from './layout.ts';
 import { createPki, createServiceAccountKey } from './pki.ts';
 import { checkCgroups, checkKmsg, checkPlatform, checkPorts, checkStateDir, checkTools } from './prerequisites.ts';
 import { describeStandIns, loadStandInImages, publishStandIns, splitReference } from './stand-in-images.ts';
-import { ensureKubernetesBinaries } from '../kubernetes-binaries.ts';
+import { ensureCoreDnsBinary, ensureKubernetesBinaries } from '../kubernetes-binaries.ts';
 import { recordChainsBefore } from './iptables.ts';
 import { iptablesRecord, listLeftovers, teardown } from './teardown.ts';
 
@@ -42,6 +45,18 @@ async function writePrivate(file: string, content: string): Promise<void> {
 function readyz(l: LocalLayout, pki: { ca: Buffer; cert: Buffer; key: Buffer }): Promise<boolean> {
   return new Promise((resolve) => {
     const req = https.get({ host: '127.0.0.1', port: l.ports.apiserver, path: '/readyz', ca: pki.ca, cert: pki.cert, key: pki.key, timeout: 2_000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('error', () => resolve(false));
+    req.on('timeout', () => { req.destroy(); resolve(false); });
+  });
+}
+
+/** Plain HTTP: CoreDNS's readiness endpoint has no TLS (it says only "OK"; 127.0.0.1 only). */
+function httpOk(url: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = http.get(url, { timeout: 2_000 }, (res) => {
       res.resume();
       resolve(res.statusCode === 200);
     });
@@ -87,6 +102,7 @@ export class LocalClusterProvider implements ClusterProvider {
     await checkKmsg();
     step(1, 'Kubernetes binaries (built once, then cached)…');
     const binDir = await ensureKubernetesBinaries(log);
+    const corednsBinary = await ensureCoreDnsBinary(log);
 
     const stale = await listLeftovers(l);
     if (stale.length) {
@@ -112,11 +128,16 @@ export class LocalClusterProvider implements ClusterProvider {
       { name: 'scheduler', commonName: 'system:kube-scheduler', usage: 'client' },
       { name: 'kubelet', commonName: `system:node:${defaults.nodeName}`, organization: 'system:nodes', usage: 'client' },
       { name: 'kubelet-serving', commonName: defaults.nodeName, usage: 'server', altNames: ['localhost', 'IP:127.0.0.1'] },
+      // Bound by the bootstrap ClusterRoleBinding system:node-proxier (read Services, EndpointSlices, Nodes).
+      { name: 'kube-proxy', commonName: 'system:kube-proxy', usage: 'client' },
+      { name: 'coredns', commonName: corednsUser, usage: 'client' },
+      // containerd's exec/attach/port-forward server, which the kubelet dials on 127.0.0.1.
+      { name: 'containerd-stream', commonName: 'lesson-harness-containerd-stream', usage: 'server', altNames: ['localhost', 'IP:127.0.0.1'] },
       { name: 'registry', commonName: 'lesson-harness-registry', usage: 'server', altNames: ['localhost', 'IP:127.0.0.1'] },
     ]);
     const sa = await createServiceAccountKey(l.pki);
     const server = `https://127.0.0.1:${l.ports.apiserver}`;
-    for (const user of ['admin', 'controller-manager', 'scheduler', 'kubelet']) {
+    for (const user of ['admin', 'controller-manager', 'scheduler', 'kubelet', 'kube-proxy', 'coredns']) {
       await writePrivate(path.join(l.kubeconfigs, `${user}.kubeconfig`),
         kubeconfigYaml({ server, caFile: pki.caCert, certFile: pki.cert(user), keyFile: pki.key(user), user }));
     }
@@ -124,7 +145,7 @@ export class LocalClusterProvider implements ClusterProvider {
     const htpasswd = await execa('htpasswd', ['-Bbn', registryAuth.user, registryAuth.password]);
     await writePrivate(l.registry.htpasswd, htpasswd.stdout);
     await writePrivate(l.registry.config, registryConfigYaml(l, pki, path.join(defaults.cacheDir, 'registry')));
-    await writePrivate(l.containerd.config, containerdConfigToml(l, registryAuth));
+    await writePrivate(l.containerd.config, containerdConfigToml(l, pki, registryAuth));
     const images = await loadStandInImages();
     for (const registry of new Set(images.map((i) => splitReference(i.image).registry))) {
       await mkdir(path.join(l.containerd.certsDir, registry), { recursive: true });
@@ -133,8 +154,12 @@ export class LocalClusterProvider implements ClusterProvider {
     await writeFile(path.join(l.cni.confDir, '10-lesson-harness.conflist'), cniConflist(l));
     await writeFile(l.kubelet.config, kubeletConfigYaml(l, pki));
     await writeFile(path.join(l.root, 'scheduler-config.yaml'), schedulerConfigYaml(path.join(l.kubeconfigs, 'scheduler.kubeconfig')));
+    await writeFile(l.kubeProxy.config, kubeProxyConfigYaml(l, path.join(l.kubeconfigs, 'kube-proxy.kubeconfig')));
+    await mkdir(path.dirname(l.coredns.corefile), { recursive: true, mode: 0o700 });
+    await writeFile(l.coredns.corefile, corefile(l, path.join(l.kubeconfigs, 'coredns.kubeconfig')));
     await createCgroupRoot(l, cgroupVersion);
     await recordChainsBefore(iptablesRecord(l));
+    await createBridge(l);
 
     step(3, `starting containerd, registry, etcd, kube-apiserver (logs: ${l.logs})`);
     const supervisor = new Supervisor(l.logs, { detached: this.options.detached ?? false });
@@ -146,9 +171,9 @@ export class LocalClusterProvider implements ClusterProvider {
       supervisor.start('containerd', 'containerd', ['--config', l.containerd.config]);
       supervisor.start('registry', 'docker-registry', ['serve', l.registry.config]);
       const commands = kubernetesCommands(l, pki, sa, '127.0.0.1');
-      const startComponent = (name: string): void => {
+      const startComponent = (name: string, env: Record<string, string> = {}): void => {
         const command = commands.find((c) => c.name === name);
-        if (command) supervisor.start(name, path.join(binDir, name), command.args);
+        if (command) supervisor.start(name, path.join(binDir, name), command.args, env);
       };
       startComponent('etcd');
       startComponent('kube-apiserver');
@@ -169,7 +194,10 @@ export class LocalClusterProvider implements ClusterProvider {
       await waitFor('containerd', async () => (await execa('ctr', ['--address', l.containerd.socket, 'version'], { reject: false })).exitCode === 0, path.join(l.logs, 'containerd.log'));
       step(4, 'containerd up; starting kubelet, publishing stand-in images:');
       log(describeStandIns(images));
-      startComponent('kubelet');
+      const kubeletTrust = path.join(l.pki, 'kubelet-trust');
+      await mkdir(kubeletTrust, { recursive: true, mode: 0o700 });
+      await copyFile(pki.caCert, path.join(kubeletTrust, 'ca.crt'));
+      startComponent('kubelet', kubeletEnvironment(kubeletTrust));
 
       const publishing = (async () => {
         await waitFor('registry', async () => (await execa('bash', ['-c', `exec 3<>/dev/tcp/127.0.0.1/${l.ports.registry}`], { reject: false })).exitCode === 0, path.join(l.logs, 'registry.log'));
@@ -183,14 +211,18 @@ export class LocalClusterProvider implements ClusterProvider {
 
       const adminPki = { ca: await readFile(pki.caCert), cert: await readFile(pki.cert('admin')), key: await readFile(pki.key('admin')) };
       await waitFor('kube-apiserver', () => readyz(l, adminPki), path.join(l.logs, 'kube-apiserver.log'));
-      // Only now: both exit when the apiserver's RBAC bootstrap has not yet granted them access.
+      // Only now: these exit when the apiserver's RBAC bootstrap has not yet granted them access.
       startComponent('kube-controller-manager');
       startComponent('kube-scheduler');
-      step(5, 'kube-apiserver ready; started kube-controller-manager and kube-scheduler; waiting for the node to be Ready…');
+      startComponent('kube-proxy');
       const kubeConfig = new KubeConfig();
       kubeConfig.loadFromFile(l.adminKubeconfig);
+      await createClusterDns(kubeConfig, l);
+      supervisor.start('coredns', corednsBinary, ['-conf', l.coredns.corefile]);
+      step(5, 'kube-apiserver ready; started kube-controller-manager, kube-scheduler, kube-proxy and CoreDNS; waiting for the node to be Ready…');
       const core = kubeConfig.makeApiClient(CoreV1Api);
       await waitFor('the node', () => nodeReady(core), path.join(l.logs, 'kubelet.log'));
+      await waitFor('CoreDNS', () => httpOk(`http://127.0.0.1:${l.ports.corednsReady}/ready`), path.join(l.logs, 'coredns.log'));
       await publishing;
       if (this.options.smokePod ?? true) {
         step(6, 'node Ready; running a first pod to prove pods start…');

@@ -1,10 +1,11 @@
-// Removes everything a local cluster created — processes, mounts, cgroups, the CNI bridge and its
-// state directory (logs kept) — whether it was stopped cleanly or left behind by a killed run.
+// Removes everything a local cluster created — processes, mounts, cgroups, the CNI bridge, iptables
+// chains and its state directory (logs kept) — whether it was stopped cleanly or left behind by a killed run.
 // Everything is found from facts the kernel keeps (process command lines and cgroups, mountinfo),
 // so the same code cleans a crashed run and a live one, and never touches what is not ours.
 import { readdir, readFile, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
+import { forwardChain, forwardChainExists, removeForwardChain } from './bridge-network.ts';
 import { listAddedChains, removeAddedChains } from './iptables.ts';
 import type { LocalLayout } from './layout.ts';
 
@@ -71,6 +72,7 @@ export async function listLeftovers(l: LocalLayout): Promise<string[]> {
   for (const m of await clusterMounts(l)) leftovers.push(`mount ${m}`);
   for (const c of await clusterCgroups(l)) leftovers.push(`cgroup ${c}`);
   if (await bridgeExists(l)) leftovers.push(`network interface ${l.cni.bridge}`);
+  if (await forwardChainExists(l)) leftovers.push(`iptables chain iptables -t filter ${forwardChain(l)}`);
   leftovers.push(...await listAddedChains(iptablesRecord(l)));
   const kept = new Set([path.basename(l.logs)]);
   const files = (await readdir(l.root).catch(() => [] as string[])).filter((f) => !kept.has(f));
@@ -107,6 +109,7 @@ export async function teardown(l: LocalLayout, log: (line: string) => void = () 
   }
   // 4. The CNI bridge (pod veths went with their network namespaces).
   if (await bridgeExists(l)) await execa('ip', ['link', 'delete', l.cni.bridge], { reject: false });
+  await removeForwardChain(l);
   await removeAddedChains(iptablesRecord(l));
   // 5. Files, keeping the logs of the last run for whoever has to read them.
   const entries = await readdir(l.root).catch(() => [] as string[]);
