@@ -22,7 +22,7 @@ describe('kind provider (testcontainers)', function () {
     await execa('bash', [path.join(projectRoot, 'scripts/stop-docker.sh')], { reject: false });
   });
 
-  it('starts a node whose API is published on 127.0.0.1 only and runs a pod', async () => {
+  it('starts a node whose API is published on 127.0.0.1 only, runs a pod, and serves exec and port-forward', async () => {
     const cluster = (await new KindClusterProvider().start(quiet)) as StartedKindCluster;
     try {
       const ports = await docker('port', cluster.container.getId());
@@ -33,6 +33,22 @@ describe('kind provider (testcontainers)', function () {
       await core.createNamespacedPod({ namespace: 'default', body: { metadata: { name: 'hello' }, spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'r.deso.tech/library/alpine', command: ['/bin/sh', '-c', 'echo hello from kind'] }] } } });
       for (let i = 0; i < 300 && (await core.readNamespacedPod({ name: 'hello', namespace: 'default' })).status?.phase !== 'Succeeded'; i++) await new Promise((r) => setTimeout(r, 200));
       expect(await core.readNamespacedPodLog({ name: 'hello', namespace: 'default' })).to.equal('hello from kind\n');
+      // exec and port-forward go apiserver → kubelet → containerd's streaming server.
+      const kubectl = (...args: string[]) => execa(path.join(cluster.kubectlDir, 'kubectl'), ['--kubeconfig', cluster.kubeconfigPath, ...args]);
+      await kubectl('run', 'web', '--image=r.deso.tech/library/alpine', '--command', '--', 'sh', '-c', 'mkdir -p /www && echo hello-from-web > /www/index.html && exec httpd -f -p 8080 -h /www');
+      await kubectl('wait', '--for=condition=Ready', 'pod/web', '--timeout=120s');
+      expect((await kubectl('exec', 'web', '--', 'cat', '/www/index.html')).stdout).to.equal('hello-from-web');
+      const forward = kubectl('port-forward', 'pod/web', ':8080');
+      try {
+        const local = await new Promise<string>((resolve) => forward.stdout?.on('data', (d: Buffer) => {
+          const m = /Forwarding from (127\.0\.0\.1:\d+)/.exec(d.toString());
+          if (m?.[1]) resolve(m[1]);
+        }));
+        expect((await execa('curl', ['-sS', '--max-time', '10', `http://${local}/`])).stdout.trim()).to.equal('hello-from-web');
+      } finally {
+        forward.kill();
+        await forward.catch(() => undefined);
+      }
     } finally {
       await cluster.stop();
     }
