@@ -121,6 +121,13 @@ describe('local cluster provider: a real cluster', function () {
       expect(stdout).to.equal('hello-from-web');
     });
 
+    it('kubectl run -i attaches to the container, stdin and stdout', async () => {
+      const { stdout } = await execa(path.join(cluster.kubectlDir, 'kubectl'), ['--kubeconfig', cluster.kubeconfigPath, '-n', namespace,
+        'run', 'attached', '--image=r.deso.tech/library/alpine', '--restart=Never', '-i', '--rm', '--quiet', '--command', '--', 'sh', '-c', 'read line; echo "got $line"'],
+      { input: 'hello\n' }).catch((e: { stdout: string; stderr: string }) => ({ stdout: `${e.stdout} ${e.stderr}` }));
+      expect(stdout).to.equal('got hello');
+    });
+
     it('kubectl port-forward serves a pod\'s port on 127.0.0.1', async () => {
       const forward = execa(path.join(cluster.kubectlDir, 'kubectl'), ['--kubeconfig', cluster.kubeconfigPath, '-n', namespace, 'port-forward', 'pod/web', ':8080'], { reject: false });
       try {
