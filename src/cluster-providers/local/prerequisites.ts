@@ -15,6 +15,8 @@ const tools: [string, string][] = [
   ['/usr/lib/cni/bridge', 'containernetworking-plugins'], ['/usr/bin/docker-registry', 'docker-registry'],
   ['/usr/bin/skopeo', 'skopeo'], ['/usr/bin/openssl', 'openssl'], ['/usr/bin/htpasswd', 'apache2-utils'],
   ['/bin/busybox', 'busybox-static'], ['/bin/bash-static', 'bash-static'], ['/usr/bin/gcc', 'gcc'],
+  // The pods' bridge and kube-proxy's Service rules.
+  ['/sbin/ip', 'iproute2'], ['/usr/sbin/iptables', 'iptables'], ['/usr/sbin/iptables-restore', 'iptables'],
 ];
 
 const cgroupV1Controllers = ['cpu', 'cpuacct', 'cpuset', 'memory', 'pids'];
