@@ -53,14 +53,16 @@ describe('local cluster provider: prerequisite errors', function () {
   it('refuses a state directory that teardown could not safely empty', () => {
     expect(() => checkStateDir(localLayout('/', portBase))).to.throw(/at least two levels deep/);
   });
-  it('says Go is missing when Kubernetes must be built without it', async () => {
-    const cache = await mkdtemp(path.join(os.tmpdir(), 'no-build-'));
-    const result = await execa('bash', [path.join(projectRoot, 'scripts', 'build-kubernetes.sh')], {
-      reject: false, env: { LESSON_HARNESS_CACHE: cache, PATH: '/usr/bin:/bin' }, extendEnv: false,
+  for (const [what, script] of [['Kubernetes', 'build-kubernetes.sh'], ['CoreDNS', 'build-coredns.sh']] as const) {
+    it(`says Go is missing when ${what} must be built without it`, async () => {
+      const cache = await mkdtemp(path.join(os.tmpdir(), 'no-build-'));
+      const result = await execa('bash', [path.join(projectRoot, 'scripts', script)], {
+        reject: false, env: { LESSON_HARNESS_CACHE: cache, PATH: '/usr/bin:/bin' }, extendEnv: false,
+      });
+      expect(result.exitCode).to.equal(1);
+      expect(result.stderr).to.match(/Go is missing[\s\S]*Install Go/);
     });
-    expect(result.exitCode).to.equal(1);
-    expect(result.stderr).to.match(/Go is missing[\s\S]*Install Go/);
-  });
+  }
 });
 
 describe('local cluster provider: a real cluster', function () {
