@@ -3,8 +3,8 @@
 // route must lead there.
 import { expect } from 'chai';
 import YAML from 'yaml';
-import { clusterDnsObjects } from '../../src/cluster-providers/local/cluster-dns.ts';
-import { cniConflist, containerdConfigToml, corefile, kubeletConfigYaml, kubeProxyConfigYaml } from '../../src/cluster-providers/local/component-configs.ts';
+import { clusterDnsObjects, corefile } from '../../src/cluster-providers/cluster-network/cluster-dns.ts';
+import { cniConflist, containerdConfigToml, kubeletConfigYaml, localClusterDns, localKubeProxyConfigYaml } from '../../src/cluster-providers/local/component-configs.ts';
 import { localLayout } from '../../src/cluster-providers/local/layout.ts';
 import type { Pki } from '../../src/cluster-providers/local/pki.ts';
 
@@ -25,7 +25,7 @@ describe('local cluster network configuration', () => {
   });
 
   it('runs kube-proxy in iptables mode without changing host sysctls', () => {
-    const config = YAML.parse(kubeProxyConfigYaml(l, '/k/kube-proxy.kubeconfig')) as Record<string, Record<string, unknown> | string | string[]>;
+    const config = YAML.parse(localKubeProxyConfigYaml(l, '/k/kube-proxy.kubeconfig')) as Record<string, Record<string, unknown> | string | string[]>;
     expect(config.mode).to.equal('iptables');
     // A positive maxPerCore or timeout would write net.netfilter.* sysctls; loopback NodePorts would set route_localnet.
     expect(config.conntrack).to.deep.equal({ maxPerCore: 0, min: 0, tcpEstablishedTimeout: '0s', tcpCloseWaitTimeout: '0s' });
@@ -36,7 +36,7 @@ describe('local cluster network configuration', () => {
   });
 
   it('serves DNS on the gateway only, readiness on 127.0.0.1, and no upstream', () => {
-    const file = corefile(l, '/k/coredns.kubeconfig');
+    const file = corefile(localClusterDns(l, '/k/coredns.kubeconfig'));
     expect(file.match(/^\s*bind .*$/gm)?.map((line) => line.trim())).to.deep.equal(['bind 10.244.19.1', 'bind 10.244.19.1']);
     expect(file).to.match(/^\s+ready 127\.0\.0\.1:27510$/m);
     expect(file).to.not.match(/forward|health|prometheus/);
@@ -48,7 +48,7 @@ describe('local cluster network configuration', () => {
 
   it('points the kubelet at the kube-dns Service, whose slice points at the gateway', () => {
     expect(YAML.parse(kubeletConfigYaml(l, pki))).to.deep.include({ clusterDNS: ['10.0.0.10'], clusterDomain: 'cluster.local' });
-    const [, , service, slice] = clusterDnsObjects(l);
+    const [, , service, slice] = clusterDnsObjects(localClusterDns(l, '/k/coredns.kubeconfig'));
     expect(service).to.deep.include({ kind: 'Service', spec: { clusterIP: '10.0.0.10', ports: [{ name: 'dns', protocol: 'UDP', port: 53, targetPort: 53 }, { name: 'dns-tcp', protocol: 'TCP', port: 53, targetPort: 53 }] } });
     expect(slice).to.deep.include({ kind: 'EndpointSlice', endpoints: [{ addresses: ['10.244.19.1'], conditions: { ready: true } }] });
   });

@@ -1,15 +1,16 @@
 // Configuration files and command lines of the local cluster's components: pure functions of the
 // layout, so that what the cluster runs with can be read (and unit-tested) in one place.
 import YAML from 'yaml';
+import { clusterDomain, type ClusterDnsOptions } from '../cluster-network/cluster-dns.ts';
+import { kubeProxyConfigYaml } from '../cluster-network/kube-proxy-config.ts';
 import { criPluginToml } from '../containerd/cri-config.ts';
 import type { LocalLayout } from './layout.ts';
 import type { Pki } from './pki.ts';
 
 export const sandboxImage = 'registry.k8s.io/pause:3.10.1';
 export const serviceClusterIpRange = '10.0.0.0/24';
-/** The kube-dns Service's ClusterIP (the tenth address, as kubeadm picks it) and the cluster domain. */
+/** The kube-dns Service's ClusterIP (the tenth address, as kubeadm picks it). */
 export const clusterDnsIp = '10.0.0.10';
-export const clusterDomain = 'cluster.local';
 
 export function kubeconfigYaml(opts: { server: string; caFile: string; certFile: string; keyFile: string; user: string }): string {
   return YAML.stringify({
@@ -145,60 +146,20 @@ export function kubeletConfigYaml(l: LocalLayout, pki: Pki): string {
   });
 }
 
-/**
- * kube-proxy in iptables mode, changing nothing on the host but its own KUBE-* chains (which
- * teardown removes): no conntrack sysctls (all 0), no route_localnet (NodePorts on the bridge's
- * gateway address only, never 127.0.0.1). masqueradeAll sends Service traffic back through the
- * host, so replies are un-NATed whether or not br_netfilter is loaded. Health and metrics are
- * plain HTTP in upstream kube-proxy (it has no TLS for them): on 127.0.0.1, read-only.
- */
-export function kubeProxyConfigYaml(l: LocalLayout, kubeconfig: string): string {
-  return YAML.stringify({
-    apiVersion: 'kubeproxy.config.k8s.io/v1alpha1',
-    kind: 'KubeProxyConfiguration',
-    clientConnection: { kubeconfig },
-    hostnameOverride: 'localhost',
-    mode: 'iptables',
-    clusterCIDR: l.cni.subnet,
-    detectLocalMode: 'ClusterCIDR',
-    healthzBindAddress: `127.0.0.1:${l.ports.kubeProxyHealthz}`,
-    metricsBindAddress: `127.0.0.1:${l.ports.kubeProxyMetrics}`,
-    enableProfiling: false,
-    nodePortAddresses: [`${l.cni.gateway}/32`],
-    // syncPeriod is also how often kube-proxy checks that its chains are still there: another
-    // local cluster's teardown on this host can clear them (KUBE-* chains are host-wide).
-    iptables: { masqueradeAll: true, localhostNodePorts: false, syncPeriod: '10s' },
-    conntrack: { maxPerCore: 0, min: 0, tcpEstablishedTimeout: '0s', tcpCloseWaitTimeout: '0s' },
+/** The local cluster's kube-proxy: NodePorts on the bridge's gateway address only. */
+export function localKubeProxyConfigYaml(l: LocalLayout, kubeconfig: string): string {
+  return kubeProxyConfigYaml({
+    kubeconfig, nodeName: 'localhost', clusterCidr: l.cni.subnet, nodePortAddresses: [`${l.cni.gateway}/32`],
+    healthzBindAddress: `127.0.0.1:${l.ports.kubeProxyHealthz}`, metricsBindAddress: `127.0.0.1:${l.ports.kubeProxyMetrics}`,
   });
 }
 
 /**
- * CoreDNS for the cluster domain. It answers on the bridge's gateway address, the one address the
- * pods can reach and nothing outside this host routes to (see README, "Cluster DNS"); readiness is
- * on 127.0.0.1. Every other name gets NXDOMAIN at once: there is no upstream to forward to here,
- * and a resolver waiting on one would make every lookup of an outside name hang. Two server
- * blocks, because CoreDNS runs template before kubernetes whatever the order written: the
- * catch-all must live in the block for ".", which only sees names outside the cluster's zones.
+ * The local cluster's DNS listens on the bridge's gateway address: the one address the pods can
+ * reach, which nothing outside this host routes to (see README, "Security").
  */
-export function corefile(l: LocalLayout, kubeconfig: string): string {
-  return `${clusterDomain} in-addr.arpa ip6.arpa {
-    bind ${l.cni.gateway}
-    errors
-    ready 127.0.0.1:${l.ports.corednsReady}
-    kubernetes ${clusterDomain} in-addr.arpa ip6.arpa {
-        kubeconfig ${kubeconfig}
-        pods insecure
-    }
-    loadbalance
-}
-. {
-    bind ${l.cni.gateway}
-    errors
-    template ANY ANY {
-        rcode NXDOMAIN
-    }
-}
-`;
+export function localClusterDns(l: LocalLayout, kubeconfig: string): ClusterDnsOptions {
+  return { serviceIp: clusterDnsIp, listenIp: l.cni.gateway, readyAddress: `127.0.0.1:${l.ports.corednsReady}`, kubeconfig };
 }
 
 export function schedulerConfigYaml(kubeconfig: string): string {

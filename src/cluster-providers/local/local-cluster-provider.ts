@@ -13,11 +13,11 @@ import { nodeReady } from '../../kube/readiness.ts';
 import { Supervisor, tail } from '../../process/supervisor.ts';
 import { stderrLog, type ClusterProvider, type ClusterStartOptions, type StartedCluster } from '../cluster-provider.ts';
 import {
-  cniConflist, containerdConfigToml, corefile, kubeconfigYaml, kubeletConfigYaml, kubeletEnvironment, kubeProxyConfigYaml,
-  kubernetesCommands, registryConfigYaml, registryHostsToml, schedulerConfigYaml,
+  cniConflist, containerdConfigToml, kubeconfigYaml, kubeletConfigYaml, kubeletEnvironment, kubernetesCommands, localClusterDns,
+  localKubeProxyConfigYaml, registryConfigYaml, registryHostsToml, schedulerConfigYaml,
 } from './component-configs.ts';
 import { createBridge } from './bridge-network.ts';
-import { corednsUser, createClusterDns } from './cluster-dns.ts';
+import { corednsUser, corefile, createClusterDns } from '../cluster-network/cluster-dns.ts';
 import { localLayout, type LocalLayout } from './layout.ts';
 import { createPki, createServiceAccountKey } from './pki.ts';
 import { checkCgroups, checkKmsg, checkPlatform, checkPorts, checkStateDir, checkTools } from './prerequisites.ts';
@@ -154,9 +154,10 @@ export class LocalClusterProvider implements ClusterProvider {
     await writeFile(path.join(l.cni.confDir, '10-lesson-harness.conflist'), cniConflist(l));
     await writeFile(l.kubelet.config, kubeletConfigYaml(l, pki));
     await writeFile(path.join(l.root, 'scheduler-config.yaml'), schedulerConfigYaml(path.join(l.kubeconfigs, 'scheduler.kubeconfig')));
-    await writeFile(l.kubeProxy.config, kubeProxyConfigYaml(l, path.join(l.kubeconfigs, 'kube-proxy.kubeconfig')));
+    await writeFile(l.kubeProxy.config, localKubeProxyConfigYaml(l, path.join(l.kubeconfigs, 'kube-proxy.kubeconfig')));
+    const dns = localClusterDns(l, path.join(l.kubeconfigs, 'coredns.kubeconfig'));
     await mkdir(path.dirname(l.coredns.corefile), { recursive: true, mode: 0o700 });
-    await writeFile(l.coredns.corefile, corefile(l, path.join(l.kubeconfigs, 'coredns.kubeconfig')));
+    await writeFile(l.coredns.corefile, corefile(dns));
     await createCgroupRoot(l, cgroupVersion);
     await recordChainsBefore(iptablesRecord(l));
     await createBridge(l);
@@ -217,7 +218,7 @@ export class LocalClusterProvider implements ClusterProvider {
       startComponent('kube-proxy');
       const kubeConfig = new KubeConfig();
       kubeConfig.loadFromFile(l.adminKubeconfig);
-      await createClusterDns(kubeConfig, l);
+      await createClusterDns(kubeConfig, dns);
       supervisor.start('coredns', corednsBinary, ['-conf', l.coredns.corefile]);
       step(5, 'kube-apiserver ready; started kube-controller-manager, kube-scheduler, kube-proxy and CoreDNS; waiting for the node to be Ready…');
       const core = kubeConfig.makeApiClient(CoreV1Api);
