@@ -12,7 +12,9 @@ import { projectRoot } from '../../src/config/project-root.ts';
 
 const quiet = { log: () => undefined };
 const docker = async (...args: string[]): Promise<string[]> => String((await execa('docker', args)).stdout).split('\n').filter(Boolean);
-const kindNodes = (): Promise<string[]> => docker('ps', '-a', '-q', '--filter', 'label=lesson-harness.cluster=kind');
+// Nodes of one test runner (the provider labels each with its owner's pid): other runs on the same
+// Docker engine keep theirs.
+const kindNodes = (owner = process.pid): Promise<string[]> => docker('ps', '-a', '-q', '--filter', 'label=lesson-harness.cluster=kind', '--filter', `label=lesson-harness.owner-pid=${owner}`);
 
 describe('kind provider (testcontainers)', function () {
   // Generous: the first run builds the node image (debootstrap, minutes); later starts take ~15 s.
@@ -22,7 +24,7 @@ describe('kind provider (testcontainers)', function () {
     await execa('bash', [path.join(projectRoot, 'scripts/stop-docker.sh')], { reject: false });
   });
 
-  it('starts a node whose API is published on 127.0.0.1 only, runs a pod, and serves exec and port-forward', async () => {
+  it('starts a node whose API is published on 127.0.0.1 only, runs a pod, serves exec and port-forward, Services and DNS', async () => {
     const cluster = (await new KindClusterProvider().start(quiet)) as StartedKindCluster;
     try {
       const ports = await docker('port', cluster.container.getId());
@@ -49,6 +51,20 @@ describe('kind provider (testcontainers)', function () {
         forward.kill();
         await forward.catch(() => undefined);
       }
+      // Services and DNS: kube-proxy and CoreDNS run on the node (no images for kubeadm's addons).
+      await kubectl('expose', 'pod', 'web', '--port=80', '--target-port=8080');
+      await kubectl('run', 'client', '--image=r.deso.tech/library/alpine', '--command', '--', 'sleep', '3600');
+      await kubectl('wait', '--for=condition=Ready', 'pod/client', '--timeout=120s');
+      for (const url of ['http://web/', 'http://web.default.svc.cluster.local/']) {
+        let out = '';
+        for (let i = 0; i < 30 && out !== 'hello-from-web'; i++) {
+          out = String((await kubectl('exec', 'client', '--', 'timeout', '5', 'wget', '-qO-', url).catch((e: { stderr: string }) => ({ stdout: e.stderr }))).stdout).trim();
+          if (out !== 'hello-from-web') await new Promise((r) => setTimeout(r, 1_000));
+        }
+        expect(out, `wget ${url} from a pod`).to.equal('hello-from-web');
+      }
+      const outside = await kubectl('exec', 'client', '--', 'nslookup', 'example.com').catch((e: { stdout: string }) => e);
+      expect(String(outside.stdout)).to.match(/NXDOMAIN/);
     } finally {
       await cluster.stop();
     }
@@ -67,14 +83,13 @@ describe('kind provider (testcontainers)', function () {
     });
     runner.kill('SIGKILL');
     await new Promise((r) => runner.once('exit', r));
-    const leaked = await kindNodes();
+    const leaked = await kindNodes(runner.pid ?? -1);
     expect(leaked.length, 'a killed runner leaves its node behind (no Ryuk offline)').to.equal(1);
 
     const next = await new KindClusterProvider().start(quiet);
     try {
-      const nodes = await kindNodes();
-      expect(nodes, 'only the new run\'s node').to.have.length(1);
-      expect(leaked[0] && nodes[0]?.startsWith(leaked[0]), 'the leaked node is gone').to.equal(false);
+      expect(await kindNodes(), 'the new run\'s node').to.have.length(1);
+      expect(await kindNodes(runner.pid ?? -1), 'the leaked node is gone').to.deep.equal([]);
     } finally {
       await next.stop();
     }

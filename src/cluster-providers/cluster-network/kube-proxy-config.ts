@@ -30,8 +30,9 @@ export function kubeProxyConfigYaml(o: KubeProxyOptions): string {
     metricsBindAddress: o.metricsBindAddress,
     enableProfiling: false,
     nodePortAddresses: o.nodePortAddresses,
-    // syncPeriod is also how often kube-proxy checks that its chains are still there: another
-    // local cluster's teardown on this host can clear them (KUBE-* chains are host-wide).
+    // syncPeriod is also how often kube-proxy checks that its chains are still there: on the local
+    // provider, another cluster's teardown on the same host can clear them (KUBE-* chains are
+    // host-wide).
     iptables: { masqueradeAll: true, localhostNodePorts: false, syncPeriod: '10s' },
     conntrack: { maxPerCore: 0, min: 0, tcpEstablishedTimeout: '0s', tcpCloseWaitTimeout: '0s' },
   });

@@ -16,6 +16,8 @@ import { nodeReady } from '../../kube/readiness.ts';
 import { ensureKubernetesBinaries } from '../kubernetes-binaries.ts';
 import { projectRoot } from '../../config/project-root.ts';
 import { buildNodeImage, etcdImageTag, publishedNodeImage } from './node-image.ts';
+import { corednsUser, corefile, createClusterDns } from '../cluster-network/cluster-dns.ts';
+import { kubeProxyConfigYaml } from '../cluster-network/kube-proxy-config.ts';
 
 const hostname = 'lesson-harness-control-plane';
 const apiPort = 6443;
@@ -78,8 +80,9 @@ export function kubeadmConfig(advertiseAddress: string, version: string, ownImag
       apiVersion: 'kubeadm.k8s.io/v1beta3', kind: 'InitConfiguration',
       localAPIEndpoint: { advertiseAddress, bindPort: apiPort },
       nodeRegistration: { criSocket: 'unix:///run/containerd/containerd.sock', kubeletExtraArgs: { 'node-ip': advertiseAddress } },
-      // kind skips preflight (it would refuse a container) and so do we; the lessons need neither
-      // CoreDNS nor kube-proxy, whose images this offline node does not carry.
+      // kind skips preflight (it would refuse a container) and so do we. The offline node carries
+      // no images for kubeadm's CoreDNS and kube-proxy addons: both run on the node as processes
+      // instead (startNodeNetworkServices).
       skipPhases: ['preflight', 'addon/coredns', 'addon/kube-proxy'],
     },
     {
@@ -91,6 +94,32 @@ export function kubeadmConfig(advertiseAddress: string, version: string, ownImag
     },
   ];
   return docs.map((d) => YAML.stringify(d)).join('---\n');
+}
+
+/** kubeadm's default clusterDNS for the service subnet above. */
+const clusterDnsIp = '10.96.0.10';
+
+/**
+ * Services and cluster DNS on the offline node: kube-proxy and CoreDNS as processes of the node
+ * (systemd units), each with its own client certificate from the cluster CA, as kubeadm would
+ * issue them. CoreDNS listens on the node's address, the one the pods reach the node by (the
+ * node's network is Docker's, on this host only); health, metrics and readiness on 127.0.0.1.
+ */
+async function startNodeNetworkServices(exec: (what: string, command: string[]) => Promise<string>, container: StartedTestContainer, kubeConfig: KubeConfig, address: string): Promise<void> {
+  for (const [user, file] of [['system:kube-proxy', 'kube-proxy.conf'], [corednsUser, 'coredns.conf']]) {
+    await exec(`a kubeconfig for ${user}`, ['bash', '-c', `umask 077 && kubeadm kubeconfig user --config=/kind/kubeadm.conf --client-name=${user} > /etc/kubernetes/${file}`]);
+  }
+  const dns = { serviceIp: clusterDnsIp, listenIp: address, readyAddress: '127.0.0.1:8181', kubeconfig: '/etc/kubernetes/coredns.conf' };
+  await container.copyContentToContainer([
+    { content: kubeProxyConfigYaml({
+      kubeconfig: '/etc/kubernetes/kube-proxy.conf', nodeName: hostname, clusterCidr: '10.244.0.0/16', nodePortAddresses: [`${address}/32`],
+      healthzBindAddress: '127.0.0.1:10256', metricsBindAddress: '127.0.0.1:10249',
+    }), target: '/kind/kube-proxy.yaml' },
+    { content: corefile(dns), target: '/kind/Corefile' },
+  ]);
+  await createClusterDns(kubeConfig, dns);
+  await exec('starting kube-proxy', ['systemd-run', '--unit=kube-proxy', '--property=Restart=on-failure', '/usr/bin/kube-proxy', '--config=/kind/kube-proxy.yaml']);
+  await exec('starting CoreDNS', ['systemd-run', '--unit=coredns', '--property=Restart=on-failure', '/usr/local/bin/coredns', '-conf', '/kind/Corefile']);
 }
 
 export class KindClusterProvider implements ClusterProvider {
@@ -175,6 +204,10 @@ export class KindClusterProvider implements ClusterProvider {
       await chmod(kubeconfigPath, 0o600);
       const kubeConfig = new KubeConfig();
       kubeConfig.loadFromFile(kubeconfigPath);
+      if (!this.options.image) {
+        log(`[kind ${((Date.now() - began) / 1000).toFixed(1)}s] kube-proxy and CoreDNS on the node…`);
+        await startNodeNetworkServices(exec, container, kubeConfig, address);
+      }
       step(6, 'waiting for the node to be Ready…');
       const core = kubeConfig.makeApiClient(CoreV1Api);
       const deadline = Date.now() + 120_000;

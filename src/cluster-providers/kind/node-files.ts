@@ -142,7 +142,10 @@ ExecStart=/usr/bin/kubelet $KUBELET_KUBECONFIG_ARGS $KUBELET_CONFIG_ARGS $KUBELE
 export const cniConflist = JSON.stringify({
   cniVersion: '1.0.0', name: 'kind',
   plugins: [
-    { type: 'bridge', bridge: 'kind0', isGateway: true, ipMasq: true, ipam: { type: 'host-local', ranges: [[{ subnet: '10.244.0.0/24' }]] } },
+    // A default route to the node, where Service traffic is proxied (kube-proxy on the node);
+    // hairpin lets a pod reach itself through its own Service.
+    { type: 'bridge', bridge: 'kind0', isGateway: true, ipMasq: true, hairpinMode: true,
+      ipam: { type: 'host-local', ranges: [[{ subnet: '10.244.0.0/24' }]], routes: [{ dst: '0.0.0.0/0' }] } },
     { type: 'portmap', capabilities: { portMappings: true } },
   ],
 }, null, 2);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { defaults } from '../../config/defaults.ts';
 import { HarnessError } from '../../errors/harness-error.ts';
-import { ensureKubernetesBinaries } from '../kubernetes-binaries.ts';
+import { ensureCoreDnsBinary, ensureKubernetesBinaries } from '../kubernetes-binaries.ts';
 import { buildImage, loadStandInImages, writeOciImage } from '../local/stand-in-images.ts';
 import { projectRoot } from '../../config/project-root.ts';
 import * as files from './node-files.ts';
@@ -79,7 +79,9 @@ async function controlPlaneImages(kubeBinary: string, work: string): Promise<{ l
 export async function buildNodeImage(log: (line: string) => void): Promise<string> {
   const binDir = await ensureKubernetesBinaries(log);
   const kubeBinary = path.join(path.dirname(binDir), 'kube');
-  const key = sha([await readFile(path.join(path.dirname(binDir), 'key'), 'utf8'), JSON.stringify(files), debianPackages.join(','),
+  // CoreDNS runs on the node as a host process, next to kube-proxy (kind-cluster-provider.ts).
+  const corednsBinary = await ensureCoreDnsBinary(log);
+  const key = sha([await readFile(path.join(path.dirname(binDir), 'key'), 'utf8'), await readFile(path.join(path.dirname(corednsBinary), 'key'), 'utf8'), JSON.stringify(files), debianPackages.join(','),
     await readFile(path.join(projectRoot, 'config/images.yaml'), 'utf8'), await readFile(new URL(import.meta.url), 'utf8')].join('\n'));
   const inspect = await execa('docker', ['image', 'inspect', '--format', '{{ index .Config.Labels "lesson-harness.key" }}', nodeImage], { reject: false });
   if (inspect.exitCode === 0 && inspect.stdout.trim() === key) {
@@ -113,6 +115,7 @@ export async function buildNodeImage(log: (line: string) => void): Promise<strin
     await put('kind/manifests/default-storage.yaml', files.defaultStorageManifest);
     await mkdir(path.join(context, 'usr/local/bin'), { recursive: true });
     await copyFile(kubeBinary, path.join(context, 'usr/local/bin/kube'));
+    await copyFile(corednsBinary, path.join(context, 'usr/local/bin/coredns'));
 
     log('  building the preloaded images (control plane, etcd, pause, lesson stand-ins)…');
     const imagesDir = path.join(context, 'kind/images');
@@ -131,6 +134,7 @@ export async function buildNodeImage(log: (line: string) => void): Promise<strin
     await put('Dockerfile', `FROM ${base}
 COPY . /
 RUN ln -sf /usr/local/bin/kube /usr/bin/kubeadm && ln -sf /usr/local/bin/kube /usr/bin/kubelet && ln -sf /usr/local/bin/kube /usr/bin/kubectl \\
+ && ln -sf /usr/local/bin/kube /usr/bin/kube-proxy \\
  && rm -f /Dockerfile \\
  && systemctl enable containerd lesson-node-init lesson-registry lesson-images kubelet \\
  && systemctl disable docker-registry || true \\
