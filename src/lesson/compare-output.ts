@@ -5,7 +5,7 @@
  */
 import type { Finding, Severity } from '../findings/finding.ts';
 import type { DocumentedOutput } from './parse-lesson.ts';
-import { splitBlocks, type OutputBlock, type OutputLine, type Table, type TableRow } from './normalise-output.ts';
+import { INLINE_WILDCARD, splitBlocks, type OutputBlock, type OutputLine, type Table, type TableRow } from './normalise-output.ts';
 
 export interface CompareContext {
   file: string;
@@ -23,6 +23,26 @@ export interface OutputComparison {
 const SKIPPABLE_STATES = new Set(['Pending', 'ContainerCreating']);
 /** More differing lines than this become one finding: the fix is the same, replace the output. */
 const MAX_LINE_FINDINGS = 3;
+/**
+ * Progress lines whose number depends on timing, not on the lesson: `kubectl rollout status`
+ * prints a "Waiting for …" line per change it happens to see, `kubectl run -it` a prompt hint,
+ * `kubectl port-forward` a line per connection. Left out on both sides before comparing.
+ */
+const TIMING_LINES = [
+  /^Waiting for (?:deployment|daemon set|statefulset|partitioned roll out|rollout)\b/,
+  /^If you don't see a command prompt, try pressing enter\./,
+  /^Handling connection for \d+/,
+];
+
+const isTimingLine = (l: OutputLine): boolean => TIMING_LINES.some((re) => re.test(l.raw.trim()));
+
+/** Equal after normalisation, or equal where the lesson's line has a `...` wildcard. */
+export function linesMatch(doc: OutputLine, act: OutputLine): boolean {
+  if (doc.text === act.text) return true;
+  if (!INLINE_WILDCARD.test(doc.text)) return false;
+  const pattern = doc.text.split(/\.\.\.|…/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  return new RegExp(`^${pattern}$`).test(act.text);
+}
 
 export function compareOutput(documented: DocumentedOutput | DocumentedOutput[], actual: string, ctx: CompareContext): OutputComparison {
   const outputs = Array.isArray(documented) ? documented : [documented];
@@ -57,7 +77,7 @@ export function compareOutput(documented: DocumentedOutput | DocumentedOutput[],
 type MakeFinding = (severity: Severity, line: number, title: string, lessonSays: string, clusterDid: string, suggestion: string) => Finding;
 
 function plainLines(blocks: OutputBlock[]): OutputLine[] {
-  return blocks.flatMap((b) => (b.kind === 'plain' ? b.lines : []));
+  return blocks.flatMap((b) => (b.kind === 'plain' ? b.lines : [])).filter((l) => !isTimingLine(l));
 }
 
 function tables(blocks: OutputBlock[]): Table[] {
@@ -76,14 +96,14 @@ function comparePlain(doc: OutputLine[], act: OutputLine[], firstLine: number, f
       continue;
     }
     if (skipping) {
-      const found = act.findIndex((a, k) => k >= j && a.text === line.text);
+      const found = act.findIndex((a, k) => k >= j && linesMatch(line, a));
       if (found >= 0) j = found;
       skipping = false;
     }
     const got = act[j++];
     if (!got) {
       errors.push({ line: line.line, lesson: line.raw, cluster: '(nothing)' });
-    } else if (got.text !== line.text) {
+    } else if (!linesMatch(line, got)) {
       const extended = isPrefix(line.tokens, got.tokens) || isPrefix(got.tokens, line.tokens);
       if (extended) {
         warnings.push(finding('warning', line.line, 'version-dependent output format', line.raw, got.raw,
@@ -120,6 +140,8 @@ function compareTable(doc: Table, act: Table, finding: MakeFinding, replaceAll: 
   const common = doc.header.filter((c) => act.header.includes(c));
   const key = (t: Table, r: TableRow) => r.normalised[t.header.indexOf(common[0] ?? '')] ?? r.normalised[0] ?? '';
   const cell = (t: Table, r: TableRow, c: string) => r.normalised[t.header.indexOf(c)] ?? '';
+  const sameCell = (c: string, d: TableRow, a: TableRow) => cell(doc, d, c) === cell(act, a, c) || INLINE_WILDCARD.test(cell(doc, d, c)) && linesMatch(
+    { text: cell(doc, d, c) } as OutputLine, { text: cell(act, a, c) } as OutputLine);
   const unmatched = [...act.rows];
   const diffs: string[] = [];
   let firstDiffLine: number | undefined;
@@ -127,7 +149,7 @@ function compareTable(doc: Table, act: Table, finding: MakeFinding, replaceAll: 
     // Pod names are random, so rows pair up by normalised key in the order they are printed.
     const k = unmatched.findIndex((r) => key(act, r) === key(doc, row));
     const match = k >= 0 ? unmatched.splice(k, 1)[0] : undefined;
-    const cells = match ? common.filter((c) => cell(doc, row, c) !== cell(act, match, c)) : [];
+    const cells = match ? common.filter((c) => !sameCell(c, row, match)) : [];
     if (!match) diffs.push(`row ${row.cells[0] ?? ''} is not in the cluster output`);
     for (const c of cells) diffs.push(`${row.cells[0] ?? ''} ${c}: lesson ${cell(doc, row, c)}, cluster ${match ? cell(act, match, c) : ''}`);
     if (!match || cells.length > 0) firstDiffLine ??= row.line;

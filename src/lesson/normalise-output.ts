@@ -42,6 +42,20 @@ export type OutputBlock = { kind: 'plain'; lines: OutputLine[] } | { kind: 'tabl
 
 /** Job, ReplicaSet, … pods are `<owner>-` plus 5 random characters (kubelet `utilrand.String(5)`). */
 const POD_NAME = /(?<=^|[\s/"'(])([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)-[a-z0-9]{5}(?=$|[\s"':,)])/g;
+/**
+ * A Deployment's ReplicaSets (and their pods) carry the pod-template hash, written in the alphabet
+ * of apimachinery's SafeEncodeString (no vowels, no 0/1/3, so words are not mistaken for it).
+ */
+const TEMPLATE_HASH = /(?<=[a-z0-9]-)[bcdfghjklmnpqrstvwxz2456789]{8,10}(?=-<id>|$|[\s/"':,)])/g;
+/** A CronJob names each Job `<cronjob>-<minutes since the epoch>`. */
+const SCHEDULED_TIME = /(?<=[a-z0-9]-)\d{8,10}(?=-<id>|$|[\s/"':,)])/g;
+const UID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g;
+const TIMESTAMP = /\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2}(?: [A-Z]{2,5})?)?|\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}/g;
+const IP = /\b(?:\d{1,3}\.){3}\d{1,3}(?:\/\d{1,2})?\b/g;
+/** NodePorts are drawn from 30000-32767 when the manifest does not pin one. */
+const NODE_PORT = /(?<=\d:)3[0-2]\d{3}(?=\/(?:TCP|UDP|SCTP))/g;
+/** An author's `...` or `…` inside a line: any text there. */
+export const INLINE_WILDCARD = /\.\.\.|…/;
 const AGE = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d|y))+$|^<unknown>$|^<invalid>$/;
 const RESTART_AGO = /\s+\((?:\d+(?:ms|s|m|h|d|y))+ ago\)/g;
 const ELLIPSIS = /^\s*(?:(?:\.\s*){3,}|…)\s*$/;
@@ -62,10 +76,19 @@ export function normaliseLine(rawLine: string, line: number): OutputLine {
   return { line, raw, tokens, text: tokens.join(' '), restartAgo, ellipsis: ELLIPSIS.test(raw) };
 }
 
-/** Normalises one cell or line: pod names become `<owner>-<id>`, ages and durations `<age>`. */
+/**
+ * Normalises one cell or line: generated names keep their owner (`web-<hash>-<id>`, `tick-<n>`),
+ * ages and durations become `<age>`, and IPs, UIDs, timestamps and NodePorts lose their values.
+ */
 export function normaliseText(text: string): string {
   return text
+    .replace(UID, '<uid>')
+    .replace(TIMESTAMP, '<time>')
+    .replace(IP, '<ip>')
+    .replace(NODE_PORT, '<nodeport>')
     .replace(POD_NAME, '$1-<id>')
+    .replace(TEMPLATE_HASH, '<hash>')
+    .replace(SCHEDULED_TIME, '<n>')
     .split(/(\s+)/)
     .map((word) => (AGE.test(word) ? '<age>' : word))
     .join('');
@@ -108,6 +131,20 @@ function headerColumns(raw: string): { name: string; start: number }[] {
   return [...raw.matchAll(separator)].map((m) => ({ name: m[0], start: m.index }));
 }
 
+/**
+ * Columns whose values belong to the cluster, not to the lesson: the node a pod landed on, a node's
+ * roles and versions. In a node list (a ROLES column) the NAME is a node's name too.
+ */
+const CLUSTER_COLUMNS: Record<string, string> = {
+  NODE: '<node>', ROLES: '<roles>', VERSION: '<version>', 'OS-IMAGE': '<os>', 'KERNEL-VERSION': '<kernel>', 'CONTAINER-RUNTIME': '<runtime>',
+};
+
+function normaliseCell(cell: string, column: string, header: string[]): string {
+  if (cell === '<none>') return cell;
+  const fixed = CLUSTER_COLUMNS[column] ?? (column === 'NAME' && header.includes('ROLES') ? '<node>' : undefined);
+  return fixed ?? normaliseText(cell);
+}
+
 function tableRow(line: OutputLine, columns: { name: string; start: number }[]): TableRow {
   const printed = line.raw.replace(RESTART_AGO, '');
   const count = columns.length;
@@ -118,5 +155,6 @@ function tableRow(line: OutputLine, columns: { name: string; start: number }[]):
   if (cells.length !== count) {
     cells = columns.map((c, i) => line.raw.slice(c.start, columns[i + 1]?.start ?? undefined).trim());
   }
-  return { line: line.line, raw: line.raw, cells, normalised: cells.map(normaliseText), restartAgo: line.restartAgo };
+  const header = columns.map((c) => c.name);
+  return { line: line.line, raw: line.raw, cells, normalised: cells.map((c, i) => normaliseCell(c, header[i] ?? '', header)), restartAgo: line.restartAgo };
 }
