@@ -38,5 +38,16 @@ export const defaults = {
     exerciseMs: envNumber('LESSON_HARNESS_EXERCISE_TIMEOUT_MS', 180_000),
     /** One shell command of a lesson that does not end by itself is cut after this long. */
     commandMs: 60_000,
+    /**
+     * How long a read-only command may take to show what the lesson documents (a rollout, a TTL
+     * clean-up, a CronJob's first run at the next full minute). istio's doc tests wait up to 2 min.
+     */
+    eventualMs: envNumber('LESSON_HARNESS_EVENTUAL_TIMEOUT_MS', 90_000),
+    /** A whole lesson: no lesson keeps a CI job busy for longer than this. */
+    lessonMs: envNumber('LESSON_HARNESS_LESSON_TIMEOUT_MS', 30 * 60_000),
+  },
+  limits: {
+    /** Output kept per command; a student scrolling past a megabyte is not following a lesson. */
+    outputBytes: 1024 * 1024,
   },
 } as const;
