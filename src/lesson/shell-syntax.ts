@@ -63,7 +63,8 @@ export function isCompleteCommand(text: string): boolean {
   // Keywords count only where a command starts (after ; or a newline), as the shell reads them.
   const stack: string[] = [];
   words.forEach((w, i) => {
-    const atStart = i === 0 || words[i - 1] === ';' || ['then', 'do', 'else', '{', 'in'].includes(words[i - 1] ?? '') || w === '}' || w === 'do';
+    // Braces count wherever they stand alone (`f() {`); `${x}` is never a word of its own.
+    const atStart = i === 0 || words[i - 1] === ';' || ['then', 'do', 'else', '{', 'in'].includes(words[i - 1] ?? '') || w === '{' || w === '}' || w === 'do';
     if (!atStart) return;
     const close = OPENERS[w];
     if (close) stack.push(close);
