@@ -8,7 +8,7 @@ import MarkdownIt from 'markdown-it';
 import type { Token } from 'markdown-it';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import type { Finding } from '../findings/finding.ts';
-import { parseAnnotation, type Expectation } from './annotations.ts';
+import { parseAnnotation, type Claim } from './annotations.ts';
 import { isSessionBlock, splitCommandBlock } from './command-blocks.ts';
 import { LessonError } from './lesson-error.ts';
 import { markersIn, type BlockOptions } from './markers.ts';
@@ -53,7 +53,7 @@ export interface Annotation extends LessonStep {
   kind: 'annotation';
   /** The comment text after `expect:`. */
   expression: string;
-  expectations: Expectation[];
+  expectations: Claim[];
 }
 
 export type Step = FileStep | CommandStep | Annotation;

@@ -14,6 +14,7 @@ import { defaults } from '../config/defaults.ts';
 import { HarnessError } from '../errors/harness-error.ts';
 import type { Finding } from '../findings/finding.ts';
 import { evaluateExpectation } from '../lesson/annotations.ts';
+import { evaluateObjectClaim, type ObjectClaim } from '../lesson/object-claims.ts';
 import { compareOutput, type OutputComparison } from '../lesson/compare-output.ts';
 import { fileNameFindings, parseLesson, type CommandStep, type Exercise, type Lesson } from '../lesson/parse-lesson.ts';
 import { createNamespace, deleteNamespace } from '../kube/namespace.ts';
@@ -198,13 +199,38 @@ class LessonRun {
     const facts = exerciseFacts(lastJob ? timeline.forJob(lastJob) : timeline);
     for (const step of exercise.steps) {
       if (step.kind !== 'annotation') continue;
-      for (const expectation of step.expectations) {
-        const result = evaluateExpectation(expectation, facts);
+      for (const claim of step.expectations) {
+        if (claim.kind === 'object') {
+          const result = await this.#objectClaim(claim);
+          expectations.push({ expression: claim.source, line: claim.line, ok: result.ok, message: result.message });
+          if (!result.ok) report('error', claim.line, `claim not true: ${claim.resource} ${claim.pathText}`, claim.source, `${claim.resource} ${claim.pathText} is ${result.actual}`, 'correct the prose this annotation marks (and the annotation with it)');
+          continue;
+        }
+        const result = evaluateExpectation(claim, facts);
         expectations.push({ expression: step.expression.trim(), line: step.line, ok: result.ok, message: result.message });
-        if (!result.ok) report('error', step.line, `claim not true: ${expectation.subject}`, `${expectation.subject} ${String(result.expected)}`, `${expectation.subject} is ${String(result.actual)}`, 'correct the prose this annotation marks (and the annotation with it)');
+        if (!result.ok) report('error', step.line, `claim not true: ${claim.subject}`, `${claim.subject} ${String(result.expected)}`, `${claim.subject} is ${String(result.actual)}`, 'correct the prose this annotation marks (and the annotation with it)');
       }
     }
     return { title: exercise.title, line: exercise.line, durationMs: Date.now() - began, findings, commands, expectations, pods: reportPods(timeline, this.recorder.startedAt) };
+  }
+
+  /** Reads the object as the API has it now, looking again (bounded) while the cluster may still change. */
+  async #objectClaim(claim: ObjectClaim): Promise<{ ok: boolean; actual: string; message: string }> {
+    const kubectl = this.options.cluster.kubectlDir ? path.join(this.options.cluster.kubectlDir, 'kubectl') : 'kubectl';
+    const read = async (): Promise<unknown> => {
+      const got = await execa(kubectl, ['--kubeconfig', this.options.cluster.kubeconfigPath, '-n', claim.namespace ?? this.namespace, 'get', claim.resource, '-o', 'json'], { reject: false, timeout: 15_000 });
+      return got.exitCode === 0 ? JSON.parse(got.stdout) as unknown : undefined;
+    };
+    const deadline = Date.now() + this.#limits.eventualMs;
+    let result = evaluateObjectClaim(claim, await read());
+    let previous = result.actual;
+    while (!result.ok && Date.now() < deadline) {
+      await sleep(1_000);
+      result = evaluateObjectClaim(claim, await read());
+      if (this.recorder.store.state(this.recorder.now()).quiescent && result.actual === previous) break;
+      previous = result.actual;
+    }
+    return result;
   }
 
   /** Waits (bounded) until nothing the exercise made is still changing by itself; reports what is stuck. */
