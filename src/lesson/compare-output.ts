@@ -30,6 +30,7 @@ const MAX_LINE_FINDINGS = 3;
  */
 const TIMING_LINES = [
   /^Waiting for (?:deployment|daemon set|statefulset|partitioned roll out|rollout)\b/,
+  /^Waiting for \d+ pods to be (?:ready|updated)\.\.\./,
   /^If you don't see a command prompt, try pressing enter\./,
   /^Handling connection for \d+/,
 ];

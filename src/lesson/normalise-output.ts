@@ -54,6 +54,8 @@ const TIMESTAMP = /\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d
 const IP = /\b(?:\d{1,3}\.){3}\d{1,3}(?:\/\d{1,2})?\b/g;
 /** NodePorts are drawn from 30000-32767 when the manifest does not pin one. */
 const NODE_PORT = /(?<=\d:)3[0-2]\d{3}(?=\/(?:TCP|UDP|SCTP))/g;
+/** The name of a kubeconfig context is the student's own (minikube, kind-kind, docker-desktop…). */
+const CONTEXT = /(?<=\b(?:[Cc]ontext|to context) ")[^"]+(?=")/g;
 /** An author's `...` or `…` inside a line: any text there. */
 export const INLINE_WILDCARD = /\.\.\.|…/;
 const AGE = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d|y))+$|^<unknown>$|^<invalid>$/;
@@ -83,6 +85,7 @@ export function normaliseLine(rawLine: string, line: number): OutputLine {
 export function normaliseText(text: string): string {
   return text
     .replace(UID, '<uid>')
+    .replace(CONTEXT, '<context>')
     .replace(TIMESTAMP, '<time>')
     .replace(IP, '<ip>')
     .replace(NODE_PORT, '<nodeport>')
