@@ -54,6 +54,8 @@ const TIMESTAMP = /\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d
 const IP = /\b(?:\d{1,3}\.){3}\d{1,3}(?:\/\d{1,2})?\b/g;
 /** NodePorts are drawn from 30000-32767 when the manifest does not pin one. */
 const NODE_PORT = /(?<=\d:)3[0-2]\d{3}(?=\/(?:TCP|UDP|SCTP))/g;
+/** An object's resourceVersion changes with every write anywhere in the cluster. */
+const RESOURCE_VERSION = /(?<=resourceVersion["']?:\s*["']?)\d+/g;
 /** The name of a kubeconfig context is the student's own (minikube, kind-kind, docker-desktop…). */
 const CONTEXT = /(?<=\b(?:[Cc]ontext|to context) ")[^"]+(?=")/g;
 /** An author's `...` or `…` inside a line: any text there. */
@@ -86,6 +88,7 @@ export function normaliseText(text: string): string {
   return text
     .replace(UID, '<uid>')
     .replace(CONTEXT, '<context>')
+    .replace(RESOURCE_VERSION, '<rv>')
     .replace(TIMESTAMP, '<time>')
     .replace(IP, '<ip>')
     .replace(NODE_PORT, '<nodeport>')
@@ -116,16 +119,22 @@ export function splitBlocks(text: string, firstLine = 1): OutputBlock[] {
       columns = headerColumns(line.raw);
       table = { line: line.line, header: columns.map((c) => c.name), rows: [], partial: false };
       blocks.push({ kind: 'table', table });
-    } else if (table) {
+    } else if (table && (line.ellipsis || !endsTable(line.raw, columns.length))) {
       if (line.ellipsis) table.partial = true;
       else table.rows.push(tableRow(line, columns));
     } else {
+      // A line that cannot be a row (one word under a wide header: a log line after `get pods`) ends the table.
+      table = undefined;
       const last = blocks.at(-1);
       if (last?.kind === 'plain') last.lines.push(line);
       else blocks.push({ kind: 'plain', lines: [line] });
     }
   });
   return blocks;
+}
+
+function endsTable(raw: string, columns: number): boolean {
+  return columns >= 3 && raw.trim().split(/\s+/).length === 1;
 }
 
 function headerColumns(raw: string): { name: string; start: number }[] {

@@ -17,8 +17,6 @@ export interface RunOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
   onOutput?: (chunk: string) => void;
-  /** Leave processes the script started in the background running (until dispose). */
-  keepBackground?: boolean;
 }
 
 export interface CommandExecutor {
@@ -97,10 +95,8 @@ export function hostExecutor(options: HostExecutorOptions): CommandExecutor {
       await Promise.race([drained, new Promise((r) => setTimeout(r, 100))]);
       clearTimeout(timer);
       run.signal?.removeEventListener('abort', onAbort);
-      if (!run.keepBackground) {
-        killGroup(pid);
-        if (pid !== undefined) groups.delete(pid);
-      }
+      killGroup(pid);
+      if (pid !== undefined) groups.delete(pid);
       for (const stream of [child.stdout, child.stderr]) {
         stream.removeAllListeners('data');
         stream.destroy();

@@ -416,16 +416,19 @@ class LessonRun {
     return { ...result, output: result.output || output };
   }
 
-  /** Starts a command that serves until stopped (a port-forward) and goes on once it is up. */
+  /**
+   * Starts a command that serves until stopped (a port-forward, `cmd &`) and goes on once it is up.
+   * It runs as a command of its own that is not waited for (a trailing `&` dropped), and it ends
+   * with the lesson: a process left behind by a command's shell would end with that shell's sandbox.
+   */
   async #startInBackground(step: CommandStep, command: string, began: number): Promise<CommandReport> {
     let output = '';
     let exited: CommandResult | undefined;
-    void this.shell.run(command, { signal: this.#background.signal, keepBackground: true, timeoutMs: this.#limits.lessonMs, onOutput: (chunk) => { output += chunk; } })
+    const foreground = command.replace(/\s*&\s*$/, '');
+    void this.shell.run(foreground, { signal: this.#background.signal, timeoutMs: this.#limits.lessonMs, onOutput: (chunk) => { output += chunk; } })
       .then((r) => { exited = r; });
     for (let waited = 0; waited < 5_000 && !exited && !SERVING.test(output); waited += 100) await sleep(100);
-    // `cmd &` returns at once; give what it started a moment to listen.
-    if (exited && /&\s*$/.test(command)) await sleep(1_000);
-    this.#log(`    (running in the background until the lesson ends)`);
+    this.#log('    (running in the background until the lesson ends)');
     return { command, line: step.line, exitCode: exited?.exitCode ?? 0, output: output.replaceAll(this.namespace, 'default'), durationMs: Date.now() - began };
   }
 
