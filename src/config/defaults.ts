@@ -39,4 +39,26 @@ export const defaults = {
     /** One shell command of a lesson that does not end by itself is cut after this long. */
     commandMs: 60_000,
   },
+  /** Bounds of the sandbox a lesson command runs in (src/sandbox/). A lesson is untrusted input. */
+  sandbox: {
+    /** Same as timeouts.commandMs: the sandbox's own cut when the caller gives none. */
+    timeoutMs: 60_000,
+    /** 1 MiB of output is ~15,000 lines: far more than any documented output; the rest is read and discarded. */
+    outputBytes: 1024 * 1024,
+    /** Processes and threads of one sandbox: kubectl alone runs ~15 threads; a fork bomb stops here. */
+    pids: 256,
+    /** kubectl peaks near 100 MiB; a few at once with jq/grep fit, a runaway does not. */
+    memoryBytes: 1024 * 1024 * 1024,
+    /** Largest file a lesson command may write (RLIMIT_FSIZE), so `yes > f` cannot fill the disk within the timeout. */
+    fileBytes: 64 * 1024 * 1024,
+  },
+  /** Bounds of the lesson parser (src/lesson/parse-lesson.ts): a lesson from a pull request is untrusted. */
+  lesson: {
+    /** The Jobs lesson is 17 KB; 1 MiB leaves room for any real lesson and bounds parse time to well under a second. */
+    maxBytes: 1024 * 1024,
+    /** The Jobs lesson runs 25 commands; each costs seconds on a cluster, so thousands means a mistake or an attack. */
+    maxCommands: 500,
+    /** YAML aliases per manifest: real manifests use none or a few; a "billion laughs" document uses thousands. */
+    maxYamlAliases: 100,
+  },
 } as const;
