@@ -2,10 +2,9 @@
 // an empty scratch directory, each command run in order against the cluster (kubectl first on
 // PATH), its output compared with the one the lesson documents, and the lesson's <!-- expect: -->
 // claims checked once the exercise has settled. Everything becomes findings for the author.
-import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
 import YAML from 'yaml';
 import type { StartedCluster } from '../cluster-providers/cluster-provider.ts';
 import { defaults } from '../config/defaults.ts';
@@ -15,6 +14,8 @@ import { evaluateExpectation } from '../lesson/annotations.ts';
 import { compareOutput } from '../lesson/compare-output.ts';
 import { fileNameFindings, parseLesson, type CommandStep, type Exercise, type Lesson } from '../lesson/parse-lesson.ts';
 import { createNamespace, deleteNamespace } from '../kube/namespace.ts';
+import { createLessonCredentials } from '../sandbox/lesson-credentials.ts';
+import { createSandbox } from '../sandbox/sandbox.ts';
 import type { CommandReport, ExerciseReport, ExpectationReport, VerificationReport } from '../report/verification-report.ts';
 import { TimelineRecorder } from '../timeline/recorder.ts';
 import type { Timeline } from '../timeline/timeline.ts';
@@ -72,12 +73,10 @@ export async function verifyLesson(options: VerifyOptions): Promise<Verification
 
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'lesson-'));
   const namespace = await createNamespace(cluster.kubeConfig, 'lh-lesson');
-  // The student's kubeconfig: the cluster's, with our namespace as the current one.
-  const kubeconfig = path.join(scratch, '.kubeconfig');
-  await copyFile(cluster.kubeconfigPath, kubeconfig);
-  const kubectl = cluster.kubectlDir ? path.join(cluster.kubectlDir, 'kubectl') : 'kubectl';
-  await execa(kubectl, ['--kubeconfig', kubeconfig, 'config', 'set-context', '--current', `--namespace=${namespace}`]);
-  const env = { KUBECONFIG: kubeconfig, PATH: `${cluster.kubectlDir ? `${cluster.kubectlDir}:` : ''}${process.env.PATH ?? ''}` };
+  // The student's kubeconfig: a least-privilege identity with our namespace as the current one;
+  // the harness keeps its admin KubeConfig for watching and cleanup. Commands run in a sandbox.
+  const credentials = await createLessonCredentials(cluster.kubeConfig, { namespace, kubeconfigPath: path.join(scratch, '.kubeconfig'), log });
+  const sandbox = await createSandbox({ scratch, kubectlDir: cluster.kubectlDir, kubeconfig: credentials.kubeconfigPath, apiServer: credentials.apiServer, limits: { timeoutMs: commandTimeoutMs } });
   const recorder = new TimelineRecorder(cluster.kubeConfig, namespace);
   await recorder.start();
   const staticFindings = fileNameFindings(lesson);
@@ -88,6 +87,8 @@ export async function verifyLesson(options: VerifyOptions): Promise<Verification
     }
   } finally {
     await recorder.stop();
+    await sandbox.dispose();
+    await credentials.revoke();
     await deleteNamespace(cluster.kubeConfig, namespace);
     await rm(scratch, { recursive: true, force: true });
   }
@@ -112,8 +113,10 @@ export async function verifyLesson(options: VerifyOptions): Promise<Verification
 
     for (const step of exercise.steps) {
       if (step.kind === 'file') {
-        await writeFile(path.join(scratch, step.fileName), step.content);
-        log(`  ✎ ${step.fileName} (line ${step.line})`);
+        // Refused names were caught at parse time; here a symlink an earlier command made.
+        const refused = await sandbox.writeFile(step.fileName, step.content).then(() => undefined, (error: HarnessError) => error);
+        if (refused) finding('error', step.nameLine ?? step.line, 'file not written', `create ${step.fileName}`, refused.message.split('\n')[0] ?? '', refused.fix ?? '');
+        else log(`  ✎ ${step.fileName} (line ${step.line})`);
       } else if (step.kind === 'command') {
         commands.push(await runCommand(step, exercise, finding, jobs, untilSettled));
       }
@@ -152,7 +155,7 @@ export async function verifyLesson(options: VerifyOptions): Promise<Verification
     const source = exercise.steps.filter((s) => s.kind === 'file' && s.line < step.line).at(-1);
     if (result.exitCode !== 0 && missing?.[1] && source?.kind === 'file' && path.basename(missing[1]) === missing[1]) {
       const attempt = result.output.trim();
-      await writeFile(path.join(scratch, missing[1]), source.content);
+      await sandbox.writeFile(missing[1], source.content);
       finding('info', step.line, 'continued with the file renamed', `kubectl reads ${missing[1]}`, `${attempt}; the harness saved the manifest of line ${source.line} as ${missing[1]} and ran the command again`, `name the file ${missing[1]} where the lesson creates it (line ${source.nameLine ?? source.line})`);
       if (!staticFindings.some((f) => f.line === step.line)) {
         finding('error', step.line, 'command failed', step.outputs[0]?.text ?? 'the command succeeds', attempt, `create ${missing[1]} before this command, or apply ${source.fileName}`);
@@ -174,6 +177,9 @@ export async function verifyLesson(options: VerifyOptions): Promise<Verification
       comparison = step.outputs.length > 0 && result.exitCode === 0 ? compare(result.output) : undefined;
     }
     const output = result.output.replaceAll(namespace, 'default');
+    if (result.truncated) {
+      finding('warning', step.line, 'output truncated', 'the command prints a readable amount', `more than ${defaults.sandbox.outputBytes} bytes of output; the rest was discarded`, 'print less (e.g. | head) — a student cannot read it either');
+    }
     if (result.timedOut) {
       finding('error', step.line, 'command did not finish', 'the command ends', `still running after ${commandTimeoutMs / 1000} s; stopped`, 'end the command (drop -f/--watch) or say in the lesson that the student stops it with Ctrl-C');
     } else if (result.exitCode !== 0 && !result.stopped) {
@@ -188,10 +194,11 @@ export async function verifyLesson(options: VerifyOptions): Promise<Verification
     }
   }
 
-  async function run(command: string, untilSettled: (what: string) => Promise<void>): Promise<{ exitCode: number; output: string; timedOut: boolean; stopped: boolean }> {
+  async function run(command: string, untilSettled: (what: string) => Promise<void>): Promise<{ exitCode: number; output: string; timedOut: boolean; stopped: boolean; truncated: boolean }> {
     if (endless.test(command)) {
       // Runs until the exercise has settled (plus a moment for the last events to print).
-      const child = execa('bash', ['-c', command], { cwd: scratch, env, all: true, reject: false, forceKillAfterDelay: 2_000 });
+      const stop = new AbortController();
+      const child = sandbox.run(command, { signal: stop.signal, timeoutMs: exerciseTimeoutMs + 10_000 });
       let exited = false;
       const ended = child.then(() => { exited = true; });
       // Long waits show where the exercise is, every 5 s.
@@ -211,12 +218,11 @@ export async function verifyLesson(options: VerifyOptions): Promise<Verification
       })()]);
       const stopped = !exited;
       clearInterval(progress);
-      child.kill('SIGTERM');
+      stop.abort();
       const result = await child;
-      return { exitCode: result.exitCode ?? 0, output: String(result.all ?? ''), timedOut: false, stopped: stopped || result.isTerminated };
+      return { ...result, timedOut: false, stopped: stopped || result.stopped };
     }
-    const result = await execa('bash', ['-c', command], { cwd: scratch, env, all: true, reject: false, timeout: commandTimeoutMs });
-    return { exitCode: result.exitCode ?? 1, output: String(result.all ?? ''), timedOut: result.timedOut, stopped: false };
+    return { ...(await sandbox.run(command, { timeoutMs: commandTimeoutMs })), stopped: false };
   }
 
   /** The lesson's pod names carry random suffixes of the author's run: use this run's pod instead. */
