@@ -38,6 +38,8 @@ export async function sandboxProcesses(): Promise<string[]> {
   for (const pid of (await readdir('/proc')).filter((p) => /^\d+$/.test(p))) {
     const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
     const uid = Number(/^Uid:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+    // A zombie is dead already: bwrap's namespace init, waiting for the host's init to reap it.
+    if (/^State:\s+Z/m.test(status)) continue;
     if (uid >= 1_900_000_000 && uid < 2_000_000_000) found.push(`${pid} ${/^Name:\s+(.*)$/m.exec(status)?.[1] ?? ''}`);
   }
   return found;

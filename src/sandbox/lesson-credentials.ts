@@ -74,6 +74,13 @@ export async function createLessonCredentials(admin: KubeConfig, options: Lesson
     const sa: KubernetesObject = await create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: serviceAccount, namespace } });
     // "Created after this identity" is measured on the API server's clock, by the object it made.
     const since = sa.metadata?.creationTimestamp ? new Date(sa.metadata.creationTimestamp) : new Date();
+    // Timestamps have whole seconds: namespaces of the identity's own second that exist now are
+    // older than it, by name (the lesson's own namespace among them).
+    const existing = (await core.listNamespace()).items;
+    const before = existing.map((n) => n.metadata?.name ?? '');
+    const sameSecond = existing
+      .filter((n) => n.metadata?.creationTimestamp && new Date(n.metadata.creationTimestamp).getTime() >= since.getTime())
+      .map((n) => n.metadata?.name ?? '');
     const subject = { kind: 'ServiceAccount', name: serviceAccount, namespace };
     await create(adminBinding(namespace, subject));
     await create({
@@ -91,7 +98,7 @@ export async function createLessonCredentials(admin: KubeConfig, options: Lesson
         matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['DELETE'], resources: ['namespaces'] }] },
         matchConditions: [{ name: 'lesson-identity', expression: `request.userInfo.username == '${username}'` }],
         validations: [{
-          expression: `timestamp(oldObject.metadata.creationTimestamp) > timestamp('${since.toISOString().replace(/\.\d+Z$/, 'Z')}')`,
+          expression: `timestamp(oldObject.metadata.creationTimestamp) >= timestamp('${since.toISOString().replace(/\.\d+Z$/, 'Z')}') && !(oldObject.metadata.name in ${JSON.stringify([...new Set([namespace, ...sameSecond])])})`,
           message: 'a lesson may delete only the namespaces it created',
         }],
       },
@@ -114,7 +121,7 @@ export async function createLessonCredentials(admin: KubeConfig, options: Lesson
       namespace,
     });
     await untilPolicyEnforced(admin, namespace, token);
-    watch = await followNewNamespaces(admin, since, async (ns) => {
+    watch = await followNewNamespaces(admin, since, new Set(before), async (ns) => {
       createdNamespaces.push(ns);
       log(`    lesson namespace ${ns}: admin for the lesson, Pod Security baseline`);
       await objects.patch({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: podSecurity } }, undefined, undefined, 'lesson-harness', undefined, PatchStrategy.MergePatch);
@@ -169,15 +176,15 @@ async function untilPolicyEnforced(admin: KubeConfig, namespace: string, token: 
 }
 
 /** Calls `onNew` for each namespace created after `since` (by the lesson: nobody else makes one on the harness's clusters). */
-async function followNewNamespaces(admin: KubeConfig, since: Date, onNew: (name: string) => Promise<void>): Promise<AbortController> {
-  const seen = new Set<string>();
+async function followNewNamespaces(admin: KubeConfig, since: Date, existing: Set<string>, onNew: (name: string) => Promise<void>): Promise<AbortController> {
+  const seen = new Set(existing);
   const stop = new AbortController();
   const start = async (): Promise<void> => {
     if (stop.signal.aborted) return;
     const request = await new Watch(admin).watch('/api/v1/namespaces', {}, (phase, object: V1Namespace) => {
       const name = object.metadata?.name;
       const createdAt = object.metadata?.creationTimestamp;
-      if (phase !== 'ADDED' || !name || !createdAt || seen.has(name) || new Date(createdAt) <= since) return;
+      if (phase !== 'ADDED' || !name || !createdAt || seen.has(name) || new Date(createdAt) < since) return;
       seen.add(name);
       void onNew(name).catch(() => undefined);
     }, () => void setTimeout(() => void start().catch(() => undefined), 500)); // the server ends watches now and then: watch again (a re-list replays ADDED)
