@@ -46,5 +46,5 @@ export async function sandboxProcesses(): Promise<string[]> {
 }
 
 after(() => {
-  process.stderr.write(`\n  hostile cases, wall time:\n${times.map((t) => `    ${t.name.padEnd(28)} ${(t.ms / 1000).toFixed(2)} s`).join('\n')}\n`);
+  process.stderr.write(`\n  hostile cases, wall time:\n${times.map((t) => `    ${t.name.padEnd(28)} ${t.ms.toFixed(0).padStart(6)} ms`).join('\n')}\n`);
 });
