@@ -3,6 +3,7 @@
 import { access } from 'node:fs/promises';
 import { expect } from 'chai';
 import { execa } from 'execa';
+import { sharedCluster } from '../e2e/support/lesson-cluster.ts';
 import { describeFindings, sandboxProcesses, verifyFixture } from './support.ts';
 
 const exists = (p: string) => access(p).then(() => true, () => false);
@@ -80,5 +81,28 @@ describe('hostile lessons: the host', function () {
     expect(outputs[0]?.startsWith('1\n2\n3\n')).to.equal(true);
     expect(grown, `the harness grew by ${Math.round(grown / 2 ** 20)} MiB reading 78 MB`).to.be.lessThan(64 * 2 ** 20);
     expect(ms).to.be.lessThan(30_000);
+  });
+
+  it('a memory hog: killed at the memory limit, reported', async () => {
+    const { findings, ms } = await verifyFixture('memory-hog.md', { commandTimeoutMs: 30_000 });
+    const failed = findings.find((f) => f.line === 6 && f.title === 'command failed');
+    expect(failed?.clusterDid, describeFindings(findings)).to.match(/the sandbox's memory limit \(1024 MiB\) was reached: the kernel killed a process/);
+    expect(ms).to.be.lessThan(30_000);
+  });
+
+  it('a 100 MB file: cut at the file size limit (64 MiB)', async () => {
+    const { findings, outputs } = await verifyFixture('big-file.md');
+    expect(findings.some((f) => f.line === 6 && f.title === 'command failed' && /exit code 153/.test(f.clusterDid)), describeFindings(findings)).to.equal(true);
+    expect(outputs[1]).to.equal(`${64 * 1024 * 1024}\n`);
+  });
+
+  it('the network: the API server\'s port and nothing else', async () => {
+    const { findings, outputs } = await verifyFixture('network.md');
+    const apiPort = new URL(sharedCluster().kubeConfig.getCurrentCluster()?.server ?? '').port;
+    // The fixture scans the usual ports and both port ranges of local clusters (the API is base+2).
+    const scansApi = ['26402', '27602'].includes(apiPort);
+    expect(outputs[0], 'open loopback ports inside').to.equal(`${scansApi ? `open ${apiPort}\n` : ''}scanned\n`);
+    expect(findings.some((f) => f.line === 10 && /Network is unreachable/.test(f.clusterDid)), describeFindings(findings)).to.equal(true);
+    expect(outputs[2]).to.equal('no name resolution\n');
   });
 });

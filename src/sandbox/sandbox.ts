@@ -105,9 +105,18 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     }
     const base = await bwrapArgs({ uid, scratch, runtime, kubeconfig: options.kubeconfig, hasKubectl: Boolean(options.kubectlDir), hasApi: Boolean(options.apiServer) });
     const setup = options.apiServer ? forwardApiPort(options.apiServer.port) : '';
+    const run = (script: string, runOptions: RunOptions = {}): Promise<SandboxResult> => runInSandbox({ uid, limits, cgroup: 'remove' in cgroup ? cgroup : undefined, base, setup, script, ...runOptions });
+    // A kernel that refuses unprivileged user namespaces (Ubuntu's AppArmor restriction, a sysctl)
+    // fails here with bwrap's own words, not at the lesson's first command.
+    const probe = await run('exit 0', { timeoutMs: 10_000 });
+    if (probe.exitCode !== 0) {
+      throw new HarnessError(`the lesson sandbox does not start: ${probe.output.trim() || `exit code ${probe.exitCode}`}`, {
+        fix: 'allow unprivileged user namespaces (sysctl user.max_user_namespaces > 0; on Ubuntu also kernel.apparmor_restrict_unprivileged_userns=0 or its bwrap AppArmor profile)',
+      });
+    }
     return {
       uid,
-      run: (script, runOptions = {}) => runInSandbox({ uid, limits, cgroup: 'remove' in cgroup ? cgroup : undefined, base, setup, script, ...runOptions }),
+      run,
       writeFile: (name, content) => writeScratchFile(scratch, uid, name, content),
       dispose,
     };
@@ -207,7 +216,7 @@ async function runInSandbox(r: RunRequest): Promise<SandboxResult> {
   const join = r.cgroup?.procsFiles ?? [];
   const command = [
     // Joins the cgroup first, so everything after (and bwrap's whole tree) is counted in it.
-    '/bin/bash', '-c', 'n=$1; shift; for ((i = 0; i < n; i++)); do echo $$ > "$1" || exit 125; shift; done; exec "$@"', 'join', String(join.length), ...join,
+    '/bin/bash', '-c', 'n=$1; shift; for ((i = 0; i < n; i++)); do echo $$ > "$1" || { echo "lesson-harness: cannot join the sandbox cgroup ($1)" >&2; exit 125; }; shift; done; exec "$@"', 'join', String(join.length), ...join,
     'prlimit', `--nproc=${nproc}:${nproc}`, `--fsize=${r.limits.fileBytes}:${r.limits.fileBytes}`, '--core=0:0', '--',
     'setpriv', `--reuid=${r.uid}`, `--regid=${r.uid}`, '--clear-groups', '--inh-caps=-all', '--bounding-set=-all', '--no-new-privs', '--',
     'bwrap', ...r.base, '--',
