@@ -92,7 +92,7 @@ describe('hostile lessons: the host', function () {
 
   it('a 100 MB file: cut at the file size limit (64 MiB)', async () => {
     const { findings, outputs } = await verifyFixture('big-file.md');
-    expect(findings.some((f) => f.line === 6 && f.title === 'command failed' && /exit code 153/.test(f.clusterDid)), describeFindings(findings)).to.equal(true);
+    expect(findings.some((f) => f.line === 6 && f.title === 'command failed' && /File size limit exceeded/.test(f.clusterDid)), describeFindings(findings)).to.equal(true);
     expect(outputs[1]).to.equal(`${64 * 1024 * 1024}\n`);
   });
 
