@@ -29,7 +29,7 @@ async function measure(label: string, once: () => Promise<unknown>): Promise<num
   }
   times.sort((a, b) => a - b);
   const mean = times.reduce((a, b) => a + b, 0) / times.length;
-  process.stdout.write(`${label.padEnd(44)} mean ${mean.toFixed(1).padStart(6)} ms   p95 ${(times[Math.floor(times.length * 0.95)] ?? 0).toFixed(1).padStart(6)} ms\n`);
+  process.stdout.write(`${label.padEnd(48)} mean ${mean.toFixed(1).padStart(6)} ms   p95 ${(times[Math.floor(times.length * 0.95)] ?? 0).toFixed(1).padStart(6)} ms\n`);
   return mean;
 }
 
