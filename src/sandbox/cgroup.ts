@@ -30,9 +30,15 @@ export async function createCgroup(name: string, limits: { memoryBytes: number; 
 async function createV2(name: string, limits: { memoryBytes: number; pids: number }): Promise<SandboxCgroup> {
   const dir = path.join(root, name);
   await mkdir(dir);
-  await writeFile(path.join(dir, 'memory.max'), String(limits.memoryBytes));
-  await writeFile(path.join(dir, 'memory.swap.max'), '0').catch(() => undefined); // absent without swap accounting
-  await writeFile(path.join(dir, 'pids.max'), String(limits.pids));
+  try {
+    // Fails (ENOENT) where the parent does not delegate memory and pids to its children.
+    await writeFile(path.join(dir, 'memory.max'), String(limits.memoryBytes));
+    await writeFile(path.join(dir, 'memory.swap.max'), '0').catch(() => undefined); // absent without swap accounting
+    await writeFile(path.join(dir, 'pids.max'), String(limits.pids));
+  } catch (error) {
+    await rmdir(dir).catch(() => undefined);
+    throw error;
+  }
   return {
     procsFiles: [path.join(dir, 'cgroup.procs')],
     oomKills: async () => Number(/oom_kill (\d+)/.exec(await readFile(path.join(dir, 'memory.events'), 'utf8').catch(() => ''))?.[1] ?? 0),
@@ -53,10 +59,15 @@ async function createV1(name: string, limits: { memoryBytes: number; pids: numbe
     await rmdir(memory);
     throw error;
   }
-  await writeFile(path.join(memory, 'memory.limit_in_bytes'), String(limits.memoryBytes));
-  // With swap accounting, memsw bounds memory+swap; without it the file is absent and swap is off anyway.
-  await writeFile(path.join(memory, 'memory.memsw.limit_in_bytes'), String(limits.memoryBytes)).catch(() => undefined);
-  await writeFile(path.join(pids, 'pids.max'), String(limits.pids));
+  try {
+    await writeFile(path.join(memory, 'memory.limit_in_bytes'), String(limits.memoryBytes));
+    // With swap accounting, memsw bounds memory+swap; without it the file is absent and swap is off anyway.
+    await writeFile(path.join(memory, 'memory.memsw.limit_in_bytes'), String(limits.memoryBytes)).catch(() => undefined);
+    await writeFile(path.join(pids, 'pids.max'), String(limits.pids));
+  } catch (error) {
+    for (const dir of [memory, pids]) await rmdir(dir).catch(() => undefined);
+    throw error;
+  }
   return {
     procsFiles: [path.join(memory, 'cgroup.procs'), path.join(pids, 'cgroup.procs')],
     oomKills: async () => Number(/oom_kill (\d+)/.exec(await readFile(path.join(memory, 'memory.oom_control'), 'utf8').catch(() => ''))?.[1] ?? 0),

@@ -20,6 +20,7 @@ import { constants, readlinkSync } from 'node:fs';
 import { access, chmod, chown, copyFile, link, lstat, mkdir, mkdtemp, open, realpath, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import { defaults } from '../config/defaults.ts';
 import { HarnessError } from '../errors/harness-error.ts';
 import { startApiForwarder, type ApiForwarder } from './api-forwarder.ts';
@@ -226,7 +227,8 @@ async function runInSandbox(r: RunRequest): Promise<SandboxResult> {
   const kept: Buffer[] = [];
   let keptBytes = 0;
   let truncated = false;
-  const take = (chunk: Buffer): void => {
+  // One decoder per stream, so a UTF-8 character split between two chunks reaches onOutput whole.
+  const take = (decoder: StringDecoder) => (chunk: Buffer): void => {
     const room = r.limits.outputBytes - keptBytes;
     if (room <= 0) {
       truncated = true;
@@ -236,10 +238,10 @@ async function runInSandbox(r: RunRequest): Promise<SandboxResult> {
     if (part.length < chunk.length) truncated = true;
     kept.push(part);
     keptBytes += part.length;
-    r.onOutput?.(part.toString('utf8'));
+    if (r.onOutput) r.onOutput(decoder.write(part));
   };
-  child.stdout.on('data', take);
-  child.stderr.on('data', take); // bwrap's own errors; the lesson's stderr is merged into stdout inside
+  child.stdout.on('data', take(new StringDecoder('utf8')));
+  child.stderr.on('data', take(new StringDecoder('utf8'))); // bwrap's own errors; the lesson's stderr is merged into stdout inside
   let timedOut = false;
   let stopped = false;
   const timer = setTimeout(() => {

@@ -76,7 +76,13 @@ export async function verifyLesson(options: VerifyOptions): Promise<Verification
   // The student's kubeconfig: a least-privilege identity with our namespace as the current one;
   // the harness keeps its admin KubeConfig for watching and cleanup. Commands run in a sandbox.
   const credentials = await createLessonCredentials(cluster.kubeConfig, { namespace, kubeconfigPath: path.join(scratch, '.kubeconfig'), log });
-  const sandbox = await createSandbox({ scratch, kubectlDir: cluster.kubectlDir, kubeconfig: credentials.kubeconfigPath, apiServer: credentials.apiServer, limits: { timeoutMs: commandTimeoutMs } });
+  const sandbox = await createSandbox({ scratch, kubectlDir: cluster.kubectlDir, kubeconfig: credentials.kubeconfigPath, apiServer: credentials.apiServer, limits: { timeoutMs: commandTimeoutMs } })
+    .catch(async (error: unknown) => {
+      await credentials.revoke();
+      await deleteNamespace(cluster.kubeConfig, namespace);
+      await rm(scratch, { recursive: true, force: true });
+      throw error;
+    });
   const recorder = new TimelineRecorder(cluster.kubeConfig, namespace);
   await recorder.start();
   const staticFindings = fileNameFindings(lesson);
