@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs what the harness needs on this host, and nothing twice: Debian packages for the local
 # cluster (containerd, runc, CNI plugins, a registry, static busybox/bash for the stand-in images),
+# the lesson sandbox (bubblewrap; socat forwards the API port inside it; jq for lessons),
 # and the pinned Kubernetes build (cached). Every `npm run` entry point calls it first.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 packages=(containerd runc containernetworking-plugins iptables iproute2 docker-registry skopeo
   busybox-static bash-static openssl apache2-utils gcc libc6-dev tar curl chromium
-  docker.io debootstrap)
+  docker.io debootstrap bubblewrap socat jq)
 
 if [[ "$(uname -s)" != Linux ]]; then
   echo "setup: not Linux ($(uname -s)): skipping the local cluster's host packages; use LESSON_HARNESS_PROVIDER=kind or LESSON_HARNESS_KUBECONFIG." >&2

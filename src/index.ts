@@ -19,5 +19,8 @@ export { compareOutput } from './lesson/compare-output.ts';
 export { parseAnnotation, evaluateExpectation } from './lesson/annotations.ts';
 export type { Finding, Severity } from './findings/finding.ts';
 export { verifyLesson, loadLesson } from './verify/verify-lesson.ts';
+export { createSandbox, loopbackServer, type Sandbox, type SandboxOptions, type SandboxLimits, type SandboxResult } from './sandbox/sandbox.ts';
+export { createLessonCredentials, type LessonCredentials } from './sandbox/lesson-credentials.ts';
+export { checkFileName, type FileNameCheck } from './sandbox/file-names.ts';
 export { writeReports } from './report/write-reports.ts';
 export type { VerificationReport } from './report/verification-report.ts';

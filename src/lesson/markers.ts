@@ -31,16 +31,27 @@ export type Marker =
   | { kind: 'block'; line: number; options: BlockOptions }
   | { kind: 'setup' | 'cleanup'; line: number; script: string; scriptLine: number };
 
-const MARKER = /<!--\s*verify:([\s\S]*?)-->/g;
+/** Sticky: tried only right after a `<!--`, so scanning stays linear in the lesson's size. */
+const MARKER_PREFIX = /\s*verify:/y;
 const WORDS = ['skip', 'ignore-output', 'exit=<code>', 'timeout=<seconds>s', 'background', 'file=<name>', 'setup', 'cleanup'];
 
 /** Every `<!-- verify: … -->` comment in `content`, which starts at lesson line `startLine`. */
 export function markersIn(content: string, startLine: number, file: string): Marker[] {
   if (!content.includes('verify:')) return [];
-  return [...content.matchAll(MARKER)].map((m) => {
-    const line = startLine + (content.slice(0, m.index).match(/\n/g)?.length ?? 0);
-    return parseMarker(m[1] ?? '', line, file);
-  });
+  const markers: Marker[] = [];
+  let line = startLine;
+  let counted = 0;
+  for (let open = content.indexOf('<!--'); open >= 0; open = content.indexOf('<!--', open + 4)) {
+    for (let nl = content.indexOf('\n', counted); nl >= 0 && nl < open; nl = content.indexOf('\n', nl + 1)) line++;
+    counted = open;
+    MARKER_PREFIX.lastIndex = open + 4;
+    if (!MARKER_PREFIX.test(content)) continue;
+    const close = content.indexOf('-->', MARKER_PREFIX.lastIndex);
+    if (close < 0) throw new LessonError(file, line, 'a <!-- verify: comment is never closed', 'end it with -->');
+    markers.push(parseMarker(content.slice(MARKER_PREFIX.lastIndex, close), line, file));
+    open = close - 1;
+  }
+  return markers;
 }
 
 function parseMarker(body: string, line: number, file: string): Marker {

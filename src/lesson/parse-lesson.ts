@@ -7,7 +7,9 @@ import { basename, normalize } from 'node:path';
 import MarkdownIt from 'markdown-it';
 import type { Token } from 'markdown-it';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
+import { defaults } from '../config/defaults.ts';
 import type { Finding } from '../findings/finding.ts';
+import { checkFileName } from '../sandbox/file-names.ts';
 import { parseAnnotation, type Claim } from './annotations.ts';
 import { isSessionBlock, splitCommandBlock } from './command-blocks.ts';
 import { LessonError } from './lesson-error.ts';
@@ -85,11 +87,16 @@ const YAML_LANGS = new Set(['yaml', 'yml']);
 const OUTPUT_LANGS = new Set(['', 'text', 'txt', 'output', 'plaintext', 'plain', 'none', 'log', 'json']);
 /** `-o yaml`, `--output=json`…: a YAML or JSON fence right after such a command is its output. */
 const PRINTS_DOCUMENT = /(?:\s-o\s*|\s--output[= ])(?:yaml|json)\b/;
-const ANNOTATION = /<!--\s*expect:([\s\S]*?)-->/g;
+/** Sticky: tried only right after a `<!--`, so scanning stays linear (a lazy /<!--…-->/g was quadratic). */
+const EXPECT_PREFIX = /\s*expect:/y;
 
 const markdown = new MarkdownIt({ html: true });
 
 export function parseLesson(source: string, file: string): Lesson {
+  const { maxBytes, maxCommands } = defaults.lesson;
+  if (source.length > maxBytes) {
+    throw new LessonError(file, 1, `the lesson is ${source.length} characters long, more than the limit of ${maxBytes}`, 'split it into several lessons (a lesson is parsed and run whole; see defaults.lesson in src/config/defaults.ts)');
+  }
   const { body, title: frontMatterTitle } = stripFrontMatter(source);
   const tokens = markdown.parse(body, {});
   let h1: string | undefined;
@@ -195,6 +202,14 @@ export function parseLesson(source: string, file: string): Lesson {
   const lesson: Lesson = { file, title: frontMatterTitle ?? h1 ?? basename(file, '.md'), exercises, cleanup };
   for (const exercise of exercises) if (exercise.title === '') exercise.title = lesson.title;
   nameFilesFromApplies(lesson);
+  const commands = exercises.flatMap((e) => e.steps).filter((s) => s.kind === 'command');
+  const over = commands[maxCommands];
+  if (over) throw new LessonError(file, over.line, `more than ${maxCommands} commands (${commands.length})`, 'split the lesson; each command runs on a cluster and costs seconds');
+  // Refused before any cluster starts: the harness would write these files outside the working directory.
+  for (const step of exercises.flatMap(fileSteps)) {
+    const check = checkFileName(step.fileName);
+    if (!check.ok) throw new LessonError(file, step.nameLine ?? step.line, check.problem, check.fix);
+  }
   const runnable = exercises.some((e) => e.steps.some((s) => s.kind !== 'annotation'));
   if (!runnable) {
     throw new LessonError(file, 1, 'nothing to verify: the lesson has no ```yaml manifest and no ```bash command', 'add fenced ```yaml and ```bash blocks (other fence languages are not run)');
@@ -255,11 +270,26 @@ function stripFrontMatter(source: string): { body: string; title?: string } {
 }
 
 function annotationsIn(content: string, startLine: number, file: string): Annotation[] {
-  return [...content.matchAll(ANNOTATION)].map((m) => {
-    const line = startLine + (content.slice(0, m.index).match(/\n/g)?.length ?? 0);
-    const expression = (m[1] ?? '').trim();
-    return { kind: 'annotation', line, expression, expectations: parseAnnotation(m[0], line, file) };
-  });
+  const found: Annotation[] = [];
+  let line = startLine;
+  let counted = 0;
+  for (let open = content.indexOf('<!--'); open >= 0; open = content.indexOf('<!--', open + 4)) {
+    for (let nl = content.indexOf('\n', counted); nl >= 0 && nl < open; nl = content.indexOf('\n', nl + 1)) line++;
+    counted = open;
+    EXPECT_PREFIX.lastIndex = open + 4;
+    const isExpect = EXPECT_PREFIX.test(content);
+    const close = content.indexOf('-->', open + 4);
+    if (close < 0) {
+      if (isExpect) throw new LessonError(file, line, 'an <!-- expect: comment is never closed', 'end it with --> (everything after it would be hidden from readers too)');
+      return found;
+    }
+    if (isExpect) {
+      const expression = content.slice(EXPECT_PREFIX.lastIndex, close).trim();
+      found.push({ kind: 'annotation', line, expression, expectations: parseAnnotation(content.slice(open, close + 3), line, file) });
+    }
+    open = close - 1; // the next comment starts after this one ends (the loop adds 4 to find the next `<!--`)
+  }
+  return found;
 }
 
 /** Throws on YAML a student's kubectl would refuse; false for an excerpt (neither apiVersion nor kind). */
@@ -275,7 +305,7 @@ function checkManifest(content: string, firstLine: number, file: string): boolea
       throw new LessonError(file, line, `YAML does not parse: ${reason}`, 'correct the YAML (indentation, a missing ":" or an unclosed quote); kubectl would reject it too', { cause: error });
     }
     if (doc.contents === null) continue;
-    const manifest: unknown = doc.toJS();
+    const manifest: unknown = toJsBounded(doc, lineAt(doc.range[0]), file);
     const missing = ['apiVersion', 'kind'].filter((k) => !(manifest && typeof manifest === 'object' && k in manifest));
     // A lone excerpt ("set spec.replicas: 5") is prose, not a file: it has neither field.
     if (missing.length === 2 && parseAllDocuments(content).length === 1) return false;
@@ -292,6 +322,15 @@ function fenceInfo(raw: string): { lang: string; words: string[]; fileName?: str
   const lang = (words[0] ?? '').replace(/^\{?\.?/, '').replace(/[},]$/, '');
   const named = /\b(?:title|file|filename|name)\s*=\s*["']?([\w./-]+\.(?:ya?ml|json))/i.exec(raw)?.[1];
   return { lang, words, ...(named ? { fileName: named } : {}) };
+}
+
+/** A YAML "billion laughs" (aliases of aliases) would expand exponentially: refuse past a few aliases. */
+function toJsBounded(doc: ReturnType<typeof parseAllDocuments>[number], line: number, file: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: defaults.lesson.maxYamlAliases });
+  } catch (error) {
+    throw new LessonError(file, line, `YAML document uses its aliases (*name) too often: ${(error as Error).message}`, `write the values out; a manifest needs no more than ${defaults.lesson.maxYamlAliases} alias expansions`, { cause: error });
+  }
 }
 
 function fileNameFromProse(paragraphs: { text: string; line: number }[]): { name: string; line: number } | undefined {

@@ -1,6 +1,11 @@
 // Where a lesson's commands run. The host executor below runs them as child processes in their own
 // process group; a sandboxed executor (see src/sandbox/) implements the same interface.
 import { spawn } from 'node:child_process';
+import { readlinkSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { HarnessError } from '../errors/harness-error.ts';
+import { checkFileName } from '../sandbox/file-names.ts';
 
 export interface CommandResult {
   exitCode: number;
@@ -22,6 +27,8 @@ export interface RunOptions {
 export interface CommandExecutor {
   /** Runs bash on `script`. The whole process tree ends at the timeout or when `signal` aborts. */
   run(script: string, options?: RunOptions): Promise<CommandResult>;
+  /** Writes a lesson's file into the working directory; refuses (HarnessError) a name that leads out of it. */
+  writeFile(name: string, content: string): Promise<string>;
   /** Ends everything still running. */
   dispose(): Promise<void>;
 }
@@ -34,8 +41,9 @@ export interface HostExecutorOptions {
 }
 
 /**
- * Runs each script as `bash` in a new process group (setsid), so that a pipe whose child outlives
- * the shell (`sleep 600 | cat`) or a forgotten background job is ended with the group, not left behind.
+ * Runs each script as `bash` on the host, in a new process group (setsid), so that a pipe whose child
+ * outlives the shell (`sleep 600 | cat`) or a forgotten background job is ended with the group.
+ * No sandbox: only for lessons one trusts, where bubblewrap cannot run (LESSON_HARNESS_SANDBOX=0).
  */
 export function hostExecutor(options: HostExecutorOptions): CommandExecutor {
   const groups = new Set<number>();
@@ -103,6 +111,20 @@ export function hostExecutor(options: HostExecutorOptions): CommandExecutor {
       }
       const exitCode = exit.code ?? (timedOut || stopped ? 124 : 1);
       return { exitCode, output, timedOut: timedOut && !stopped, stopped, truncated };
+    },
+    async writeFile(name, content) {
+      const readLink = (p: string): string | undefined => {
+        try {
+          return readlinkSync(p);
+        } catch {
+          return undefined;
+        }
+      };
+      const check = checkFileName(name, { scratch: options.cwd, readLink });
+      if (!check.ok) throw new HarnessError(`lesson file not written: ${check.problem}`, { fix: check.fix });
+      await mkdir(path.dirname(check.path), { recursive: true });
+      await writeFile(check.path, content);
+      return check.path;
     },
     async dispose() {
       for (const pid of groups) killGroup(pid);

@@ -4,7 +4,7 @@
 // on PATH), its output compared with the one the lesson documents — looking again, with a bounded
 // wait, while the cluster is still getting there — and the lesson's <!-- expect: --> claims checked
 // once the exercise has settled. Everything becomes findings for the author.
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
@@ -21,6 +21,8 @@ import { createNamespace, deleteNamespace } from '../kube/namespace.ts';
 import type { CommandReport, ExerciseReport, ExpectationReport, VerificationReport } from '../report/verification-report.ts';
 import { hostExecutor, type CommandExecutor, type CommandResult } from '../shell/command-executor.ts';
 import { LessonShell } from '../shell/lesson-shell.ts';
+import { createLessonCredentials, type LessonCredentials } from '../sandbox/lesson-credentials.ts';
+import { createSandbox } from '../sandbox/sandbox.ts';
 import { TimelineRecorder } from '../timeline/recorder.ts';
 import { Timeline } from '../timeline/timeline.ts';
 import { documentsFailure, isBackground, isEndless, isReadOnly, SERVING } from './command-kinds.ts';
@@ -97,6 +99,7 @@ class LessonRun {
     readonly shell: LessonShell,
     readonly recorder: TimelineRecorder,
     readonly nodes: string[],
+    readonly credentials: LessonCredentials,
   ) {
     this.#log = options.log ?? (() => undefined);
     this.#limits = {
@@ -110,26 +113,49 @@ class LessonRun {
 
   static async start(lesson: Lesson, options: VerifyOptions): Promise<LessonRun> {
     const { cluster } = options;
+    const log = options.log ?? (() => undefined);
     const scratch = await mkdtemp(path.join(os.tmpdir(), 'lesson-'));
-    const namespace = await createNamespace(cluster.kubeConfig, 'lh-lesson');
-    // The student's kubeconfig: the cluster's, with our namespace as the current one.
-    const kubeconfig = path.join(scratch, '.kube', 'config');
-    await mkdir(path.dirname(kubeconfig), { recursive: true, mode: 0o700 });
-    await copyFile(cluster.kubeconfigPath, kubeconfig);
-    const kubectl = cluster.kubectlDir ? path.join(cluster.kubectlDir, 'kubectl') : 'kubectl';
-    await execa(kubectl, ['--kubeconfig', kubeconfig, 'config', 'set-context', '--current', `--namespace=${namespace}`]);
+    // Undone in reverse if a later step fails, so a failed start leaves nothing behind.
+    const undo: (() => Promise<unknown>)[] = [() => rm(scratch, { recursive: true, force: true })];
+    try {
+      const namespace = await createNamespace(cluster.kubeConfig, 'lh-lesson');
+      undo.push(() => deleteNamespace(cluster.kubeConfig, namespace));
+      // Made before the sandbox takes scratch over (it chowns it), so that the commands can write them.
+      const stateDir = path.join(scratch, '.lesson-shell');
+      await mkdir(stateDir);
+      await mkdir(path.join(scratch, '.kube'), { mode: 0o700 });
+      // The student's kubeconfig: a least-privilege identity with our namespace as the current one;
+      // the harness keeps its admin KubeConfig for watching and cleaning up.
+      const credentials = await createLessonCredentials(cluster.kubeConfig, { namespace, kubeconfigPath: path.join(scratch, '.kube', 'config'), log });
+      undo.push(() => credentials.revoke());
+      const executor = await LessonRun.#executor(options, scratch, credentials);
+      undo.push(() => executor.dispose());
+      const shell = await LessonShell.create(executor, stateDir);
+      const recorder = new TimelineRecorder(cluster.kubeConfig, namespace, { followNewNamespaces: true });
+      undo.push(() => recorder.stop());
+      await recorder.start();
+      await Promise.all(namespacesNamed(lesson).map((ns) => recorder.watchNamespace(ns)));
+      const nodes = (await cluster.kubeConfig.makeApiClient(CoreV1Api).listNode().catch(() => ({ items: [] }))).items.map((n) => n.metadata?.name ?? '');
+      return new LessonRun(lesson, options, scratch, namespace, executor, shell, recorder, nodes, credentials);
+    } catch (error) {
+      for (const step of undo.reverse()) await step().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Lesson commands run in a sandbox; on the host only when the operator says so (trusted lessons). */
+  static async #executor(options: VerifyOptions, scratch: string, credentials: LessonCredentials): Promise<CommandExecutor> {
+    const { cluster } = options;
+    if (defaults.sandboxed) {
+      return createSandbox({ scratch, kubectlDir: cluster.kubectlDir, kubeconfig: credentials.kubeconfigPath, apiServer: credentials.apiServer, limits: { timeoutMs: defaults.timeouts.commandMs } });
+    }
+    options.log?.('  WARNING: LESSON_HARNESS_SANDBOX=0: lesson commands run on the host, unsandboxed');
     // A student's shell: their PATH with the cluster's kubectl first, their HOME; none of the harness's variables.
     const env = {
       PATH: `${cluster.kubectlDir ? `${cluster.kubectlDir}:` : ''}/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
-      HOME: scratch, KUBECONFIG: kubeconfig, LANG: 'C.UTF-8', TERM: 'dumb', USER: 'student',
+      HOME: scratch, KUBECONFIG: credentials.kubeconfigPath, LANG: 'C.UTF-8', TERM: 'dumb', USER: 'student',
     };
-    const executor = hostExecutor({ cwd: scratch, env, outputLimitBytes: defaults.limits.outputBytes, defaultTimeoutMs: defaults.timeouts.commandMs });
-    const shell = await LessonShell.create(executor, path.join(scratch, '.lesson-shell'));
-    const recorder = new TimelineRecorder(cluster.kubeConfig, namespace, { followNewNamespaces: true });
-    await recorder.start();
-    await Promise.all(namespacesNamed(lesson).map((ns) => recorder.watchNamespace(ns)));
-    const nodes = (await cluster.kubeConfig.makeApiClient(CoreV1Api).listNode().catch(() => ({ items: [] }))).items.map((n) => n.metadata?.name ?? '');
-    return new LessonRun(lesson, options, scratch, namespace, executor, shell, recorder, nodes);
+    return hostExecutor({ cwd: scratch, env, outputLimitBytes: defaults.sandbox.outputBytes, defaultTimeoutMs: defaults.timeouts.commandMs });
   }
 
   async verify(): Promise<VerificationReport> {
@@ -153,6 +179,7 @@ class LessonRun {
     this.#background.abort();
     await this.executor.dispose();
     await this.recorder.stop();
+    await this.credentials.revoke().catch(() => undefined);
     const { kubeConfig } = this.options.cluster;
     // Namespaces the lesson created are the lesson's: remove them with ours (never one that existed before).
     const core = kubeConfig.makeApiClient(CoreV1Api);
@@ -179,14 +206,10 @@ class LessonRun {
     for (const step of exercise.steps) {
       if (this.#overDeadline(step.line, report)) break;
       if (step.kind === 'file') {
-        const target = path.resolve(this.scratch, step.fileName);
-        if (!target.startsWith(`${this.scratch}${path.sep}`)) {
-          report('error', step.line, `file name ${step.fileName} points outside the student's directory`, step.fileName, 'not created', 'name the file with a relative path inside the working directory, e.g. job.yaml or k8s/job.yaml');
-          continue;
-        }
-        await mkdir(path.dirname(target), { recursive: true });
-        await writeFile(target, step.content);
-        this.#log(`  ✎ ${step.fileName} (line ${step.line})`);
+        // Refused names were caught at parse time; here a symlink an earlier command made.
+        const refused = await this.executor.writeFile(step.fileName, step.content).then(() => undefined, (error: HarnessError) => error);
+        if (refused) report('error', step.nameLine ?? step.line, 'file not written', `create ${step.fileName}`, refused.message.split('\n')[0] ?? '', refused.fix ?? '');
+        else this.#log(`  ✎ ${step.fileName} (line ${step.line})`);
       } else if (step.kind === 'command') {
         commands.push(await this.#command(step, exercise, report));
       }
@@ -368,7 +391,7 @@ class LessonRun {
       for (const f of comparison.findings) report(f.severity, f.line, f.title, f.lessonSays, f.clusterDid, f.suggestion);
     }
     if (result.truncated) {
-      report('warning', step.line, 'output truncated', 'the whole output', `more than ${defaults.limits.outputBytes} bytes; the rest was dropped`, 'print less (a selector, --tail, head)');
+      report('warning', step.line, 'output truncated', 'the whole output', `more than ${defaults.sandbox.outputBytes} bytes; the rest was dropped`, 'print less (a selector, --tail, head)');
     }
     if (verdict.ok && waitedMs >= 3_000) {
       report('info', step.line, `output appeared after ${Math.round(waitedMs / 1000)} s`, 'the output right away',
@@ -436,7 +459,7 @@ class LessonRun {
     const missing = /the path "([^"]+)" does not exist/.exec(result.output)?.[1];
     const source = exercise.steps.filter((s) => s.kind === 'file' && s.line < step.line).at(-1);
     if (result.exitCode === 0 || !missing || source?.kind !== 'file' || path.basename(missing) !== missing) return false;
-    await writeFile(path.join(this.scratch, missing), source.content);
+    await this.executor.writeFile(missing, source.content);
     report('info', step.line, 'continued with the file renamed', `kubectl reads ${missing}`, `${result.output.trim()}; the harness saved the manifest of line ${source.line} as ${missing} and ran the command again`,
       `name the file ${missing} where the lesson creates it (line ${source.nameLine ?? source.line})`);
     if (!this.#staticFindings.some((f) => f.line === step.line)) {
