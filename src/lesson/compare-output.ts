@@ -145,23 +145,39 @@ function compareTable(doc: Table, act: Table, finding: MakeFinding, replaceAll: 
     { text: cell(doc, d, c) } as OutputLine, { text: cell(act, a, c) } as OutputLine);
   const unmatched = [...act.rows];
   const diffs: string[] = [];
+  // Differences that only show the lesson caught a pod on its way (ContainerCreating where the cluster is
+  // already Running, a Terminating pod already gone): timing, not a mistake — a warning, not an error.
+  const timing: string[] = [];
   let firstDiffLine: number | undefined;
+  const status = (t: Table, r: TableRow) => r.cells[t.header.indexOf('STATUS')] ?? '';
   for (const row of doc.rows) {
     // Pod names are random, so rows pair up by normalised key in the order they are printed.
     const k = unmatched.findIndex((r) => key(act, r) === key(doc, row));
     const match = k >= 0 ? unmatched.splice(k, 1)[0] : undefined;
     const cells = match ? common.filter((c) => !sameCell(c, row, match)) : [];
-    if (!match) diffs.push(`row ${row.cells[0] ?? ''} is not in the cluster output`);
-    for (const c of cells) diffs.push(`${row.cells[0] ?? ''} ${c}: lesson ${cell(doc, row, c)}, cluster ${match ? cell(act, match, c) : ''}`);
-    if (!match || cells.length > 0) firstDiffLine ??= row.line;
+    const onItsWay = isTransitional(status(doc, row)) && (!match || cells.every((c) => TRANSITION_COLUMNS.has(c)));
+    const into = onItsWay ? timing : diffs;
+    if (!match) into.push(`row ${row.cells[0] ?? ''} is not in the cluster output`);
+    for (const c of cells) into.push(`${row.cells[0] ?? ''} ${c}: lesson ${cell(doc, row, c)}, cluster ${match ? cell(act, match, c) : ''}`);
+    if (!onItsWay && (!match || cells.length > 0)) firstDiffLine ??= row.line;
   }
   if (!doc.partial) for (const r of unmatched) diffs.push(`cluster printed an extra row ${r.cells[0] ?? ''}`);
   if (diffs.length > 0) {
     findings.push(finding('error', firstDiffLine ?? doc.line, diffs.length === 1 ? (diffs[0] ?? '') : `${diffs.length} table differences`,
       doc.rows.map((r) => r.raw).join('\n'), act.rows.map((r) => r.raw).join('\n'), `${diffs.join('\n')}\n${replaceAll}`));
+  } else if (timing.length > 0) {
+    findings.push(finding('warning', doc.rows.find((r) => isTransitional(status(doc, r)))?.line ?? doc.line, 'the lesson shows a pod on its way',
+      doc.rows.map((r) => r.raw).join('\n'), act.rows.map((r) => r.raw).join('\n'),
+      `${timing.join('\n')}\nA student sees either, depending on timing. Show the settled state, or say that the status changes (and add kubectl wait before the command).`));
   }
   return findings;
 }
+
+/** Pod states a student sees only for a moment: what a lesson shows in them depends on timing. */
+const TRANSITIONAL = /^(Pending|ContainerCreating|PodInitializing|Terminating|Init:.*)$/;
+const isTransitional = (state: string): boolean => TRANSITIONAL.test(state);
+/** The columns that change as a pod moves on. */
+const TRANSITION_COLUMNS = new Set(['STATUS', 'READY', 'RESTARTS', 'AGE', 'IP', 'NODE']);
 
 // One finding per direction, never one per row: a new kubectl column changes every row.
 function columnFindings(doc: Table, act: Table, finding: MakeFinding): Finding[] {
