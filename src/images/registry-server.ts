@@ -26,6 +26,8 @@ export interface RegistryServerConfig {
   /** the blob store: blobs/sha256/<hex> */
   store: string;
   images: (TagMatcher & { manifest: string })[];
+  /** one line per request (default: stdout, which the cluster keeps in logs/registry.log) */
+  log?: (line: string) => void;
 }
 
 interface Known extends TagMatcher {
@@ -116,7 +118,7 @@ export function createRegistryServer(config: RegistryServerConfig): https.Server
       if (!res.headersSent) send(res, 500, 'UNKNOWN', (error as Error).message);
     }
     // One line per request: which name was asked for and what answered (the cluster's logs keep it).
-    console.log(`${new Date().toISOString()} ${req.method} ${req.url} ${res.statusCode} ${outcome}`);
+    (config.log ?? console.log)(`${new Date().toISOString()} ${req.method} ${req.url} ${res.statusCode} ${outcome}`);
   });
 }
 

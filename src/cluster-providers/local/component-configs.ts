@@ -63,7 +63,8 @@ export function registryHostsToml(upstream: string, l: LocalLayout, pki: Pki): s
 
 export function cniConflist(l: LocalLayout): string {
   // No ipMasq, no gateway, no portmap: lesson pods need no network beyond their own, and this way
-  // the cluster adds no iptables rule and changes no host sysctl; teardown only removes the bridge.
+  // the cluster changes no host sysctl and adds one iptables rule only (iptables.ts,
+  // allowBridgeForwarding); teardown removes it and the bridge.
   return JSON.stringify({
     cniVersion: '1.0.0',
     name: 'lesson-harness',

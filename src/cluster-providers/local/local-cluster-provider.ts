@@ -22,7 +22,7 @@ import { buildStandIns, imagesCacheDir, registryImages } from '../../images/buil
 import { describeStandIns, loadImagesConfig, standInRegistries } from '../../images/images-config.ts';
 import { registryServerPath } from '../../images/registry-server.ts';
 import { ensureKubernetesBinaries } from '../kubernetes-binaries.ts';
-import { recordChainsBefore } from './iptables.ts';
+import { allowBridgeForwarding, recordChainsBefore } from './iptables.ts';
 import { iptablesRecord, listLeftovers, teardown } from './teardown.ts';
 
 export interface LocalClusterOptions {
@@ -138,6 +138,7 @@ export class LocalClusterProvider implements ClusterProvider {
     await writeFile(path.join(l.root, 'scheduler-config.yaml'), schedulerConfigYaml(path.join(l.kubeconfigs, 'scheduler.kubeconfig')));
     await createCgroupRoot(l, cgroupVersion);
     await recordChainsBefore(iptablesRecord(l));
+    await allowBridgeForwarding(l.cni.bridge);
 
     step(3, `starting containerd, registry, etcd, kube-apiserver (logs: ${l.logs})`);
     const supervisor = new Supervisor(l.logs, { detached: this.options.detached ?? false });
