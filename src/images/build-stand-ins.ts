@@ -2,13 +2,13 @@
 // built before (keyed by package versions and content), and returns what the registry serves.
 // Layers, bottom first: the `base` package set (shared: debian, ubuntu, nginx, python and perl
 // store it once), the entry's own packages beyond it, then the entry's small image layer.
-import { mkdir, readFile, writeFile, access } from 'node:fs/promises';
+import { access, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { defaults } from '../config/defaults.ts';
 import { blobPath, putImage, type Descriptor } from './blob-store.ts';
 import { buildImageLayer, imageLayerKey } from './image-layer.ts';
 import type { ImagesConfig, StandInImage } from './images-config.ts';
-import { closureBeyond, resolveClosure, type DebPackage } from './package-closure.ts';
+import { closureBeyond, debFileName, resolveClosure, type DebPackage } from './package-closure.ts';
 import { packageLayer, type PackageLayer } from './package-layer.ts';
 
 export interface BuiltStandIn {
@@ -89,6 +89,7 @@ export async function buildStandIns(config: ImagesConfig, log: (line: string) =>
     }
     return { entry, manifest, layers: imageLayers };
   }));
+  await pruneUnused(cacheDir, built, log);
   const total = new Map(built.flatMap((b) => b.layers.map((l) => [l.digest, l.size])));
   log(`  images: ${built.length} stand-ins ready in ${((Date.now() - began) / 1000).toFixed(1)} s (${mb([...total.values()].reduce((a, b) => a + b, 0))} of distinct layers in ${cacheDir})`);
   return built;
@@ -97,4 +98,44 @@ export async function buildStandIns(config: ImagesConfig, log: (line: string) =>
 /** The registry server's list: every stand-in, the tags it answers for, and its manifest. */
 export function registryImages(built: BuiltStandIn[]): { image: string; tags?: 'any' | string[]; manifest: string }[] {
   return built.map((b) => ({ image: b.entry.image, ...(b.entry.tags ? { tags: b.entry.tags } : {}), manifest: b.manifest.digest }));
+}
+
+/** Unused for this long, a blob or .deb goes: old enough that no build running beside us needs it. */
+const pruneAfterMs = 60 * 60 * 1000;
+
+/**
+ * Removes what no current stand-in uses (layers of older package versions and their .deb files,
+ * their records), so the cache does not grow with every Debian update.
+ */
+async function pruneUnused(cacheDir: string, built: BuiltStandIn[], log: (line: string) => void): Promise<void> {
+  const hex = (digest: string): string => digest.replace('sha256:', '');
+  const blobs = new Set<string>();
+  for (const b of built) {
+    const manifest = JSON.parse(await readFile(blobPath(cacheDir, b.manifest.digest), 'utf8')) as { config: { digest: string } };
+    for (const d of [b.manifest.digest, manifest.config.digest, ...b.layers.map((l) => l.digest)]) blobs.add(hex(d));
+  }
+  const debs = new Set<string>();
+  const records = new Set<string>();
+  for (const file of await readdir(path.join(cacheDir, 'layers')).catch(() => [] as string[])) {
+    const record = JSON.parse(await readFile(path.join(cacheDir, 'layers', file), 'utf8')) as { digest: string; packages?: DebPackage[] };
+    if (!blobs.has(hex(record.digest))) continue;
+    records.add(file);
+    for (const p of record.packages ?? []) debs.add(debFileName(p));
+  }
+  let removed = 0;
+  let bytes = 0;
+  const sweep = async (dir: string, keep: Set<string>): Promise<void> => {
+    for (const name of await readdir(dir).catch(() => [] as string[])) {
+      const file = path.join(dir, name);
+      const st = await stat(file).catch(() => undefined);
+      if (!st?.isFile() || keep.has(name) || Date.now() - st.mtimeMs < pruneAfterMs) continue;
+      await rm(file, { force: true });
+      removed++;
+      bytes += st.size;
+    }
+  };
+  await sweep(path.join(cacheDir, 'blobs', 'sha256'), blobs);
+  await sweep(path.join(cacheDir, 'debs'), debs);
+  await sweep(path.join(cacheDir, 'layers'), records);
+  if (removed) log(`  images: removed ${removed} unused file(s) from the cache (${mb(bytes)})`);
 }

@@ -79,7 +79,7 @@ async function controlPlaneImages(kubeBinary: string, work: string, store: strin
   return built;
 }
 
-/** Hard-links (or copies) each image's blobs from the store into the node's /kind/images. */
+/** Hard-links (or copies) each image's blobs from the cache's store into the node's store. */
 async function copyBlobs(store: string, manifests: string[], into: string): Promise<void> {
   const digests = new Set<string>();
   for (const digest of manifests) {
@@ -136,9 +136,11 @@ export async function buildNodeImage(log: (line: string) => void): Promise<strin
     await copyFile(kubeBinary, path.join(context, 'usr/local/bin/kube'));
 
     log('  preloading the images (control plane, etcd, pause, lesson stand-ins) and the registry server…');
-    const store = imagesCacheDir();
-    const images = [...await controlPlaneImages(kubeBinary, path.join(work, 'cp'), store), ...standIns];
-    await copyBlobs(store, images.map((i) => i.manifest), path.join(context, files.imagesDir));
+    // Control-plane images go straight into the node's store (rebuilt with the node image only);
+    // the stand-ins come from the build cache.
+    const nodeStore = path.join(context, files.imagesDir);
+    const images = [...await controlPlaneImages(kubeBinary, path.join(work, 'cp'), nodeStore), ...standIns];
+    await copyBlobs(imagesCacheDir(), standIns.map((i) => i.manifest), nodeStore);
     await put(`${files.imagesDir.slice(1)}/registry.json`, JSON.stringify({ ...files.registryServerConfig, images }, null, 2));
     // The project's own Node (type stripping runs the .ts files as they are; they import only node:*).
     await copyFile(process.execPath, path.join(context, 'usr/local/bin/node'));
