@@ -40,7 +40,8 @@ describe('stand-in images on the local cluster', function () {
       if (pod.status?.phase === 'Failed' || pod.status?.phase === 'Succeeded') break;
       await sleep(250);
     }
-    throw new Error(`pod ${name}: expected phase ${wanted.join(' or ')}, last seen ${pod?.status?.phase} ${JSON.stringify(pod?.status?.containerStatuses?.[0]?.state)}`);
+    const logs = await core.readNamespacedPodLog({ name, namespace, tailLines: 5 }).catch(() => '(no logs)');
+    throw new Error(`pod ${name}: expected phase ${wanted.join(' or ')}, last seen ${pod?.status?.phase} ${JSON.stringify(pod?.status?.containerStatuses?.[0]?.state)}\n  last log lines:\n${logs}`);
   };
   const output = async (name: string): Promise<string> => {
     await phase(name, ['Succeeded']);
