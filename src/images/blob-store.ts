@@ -14,6 +14,14 @@ export interface Descriptor {
 
 export const blobPath = (store: string, digest: string): string => path.join(store, 'blobs', 'sha256', digest.replace(/^sha256:/, ''));
 
+/** Writes JSON whole or not at all: a cluster starting beside us may read it at any moment. */
+export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}`;
+  await writeFile(tmp, JSON.stringify(value));
+  await rename(tmp, file);
+}
+
 export async function putBlob(store: string, data: string | Buffer): Promise<Descriptor> {
   const hex = createHash('sha256').update(data).digest('hex');
   const file = blobPath(store, hex);

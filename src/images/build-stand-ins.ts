@@ -2,10 +2,10 @@
 // built before (keyed by package versions and content), and returns what the registry serves.
 // Layers, bottom first: the `base` package set (shared: debian, ubuntu, nginx, python and perl
 // store it once), the entry's own packages beyond it, then the entry's small image layer.
-import { access, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { access, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { defaults } from '../config/defaults.ts';
-import { blobPath, putImage, type Descriptor } from './blob-store.ts';
+import { blobPath, putImage, writeJsonAtomic, type Descriptor } from './blob-store.ts';
 import { buildImageLayer, imageLayerKey } from './image-layer.ts';
 import type { ImagesConfig, StandInImage } from './images-config.ts';
 import { closureBeyond, debFileName, resolveClosure, type DebPackage } from './package-closure.ts';
@@ -74,8 +74,7 @@ export async function buildStandIns(config: ImagesConfig, log: (line: string) =>
     const fresh = !top || !(await access(blobPath(store, top.digest)).then(() => true, () => false));
     if (fresh) {
       top = await buildImageLayer({ img: entry, store, tmpParent: cacheDir, packages: all, debsDir: path.join(cacheDir, 'debs') });
-      await mkdir(path.dirname(record), { recursive: true });
-      await writeFile(record, JSON.stringify(top));
+      await writeJsonAtomic(record, top);
     }
     const imageLayers = [...stack.map(({ digest, size }) => ({ digest, size })), top as Descriptor];
     const manifest = await putImage(store, imageLayers, {

@@ -4,10 +4,11 @@
 // Essential packages are not added unless asked for: they are assumed present by Debian, so an
 // image that needs a shell lists dash/bash and coreutils itself (config/images.yaml does).
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { HarnessError } from '../errors/harness-error.ts';
+import { writeJsonAtomic } from './blob-store.ts';
 
 export interface DebPackage {
   name: string;
@@ -70,7 +71,6 @@ export async function resolveClosure(packages: string[], cacheDir: string, conte
       fix: 'check the package names (`apt-cache policy NAME`) in config/images.yaml; if apt\'s lists are old, run `apt-get update`',
     });
   }
-  await mkdir(cacheDir, { recursive: true });
-  await writeFile(cached, JSON.stringify(closure));
+  await writeJsonAtomic(cached, closure);
   return closure;
 }

@@ -7,12 +7,12 @@
 // Unpacking the closure apt computes (package-closure.ts) took 4 s for the 86 packages of the
 // Debian userland (102 MB), and 25 s for every stand-in from an empty cache, downloads included.
 import { createHash } from 'node:crypto';
-import { access, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { HarnessError } from '../errors/harness-error.ts';
-import { putLayer, blobPath, type Descriptor } from './blob-store.ts';
+import { blobPath, putLayer, writeJsonAtomic, type Descriptor } from './blob-store.ts';
 import { applyAlternatives, chooseAlternatives, parseAlternatives, writeCaBundle, type Alternative } from './maintainer-fixups.ts';
 import { debFileName, type DebPackage } from './package-closure.ts';
 
@@ -109,8 +109,7 @@ export async function packageLayer(opts: {
     await applyAlternatives(root, chosen, exists);
     if (opts.packages.some((p) => p.name === 'ca-certificates')) await writeCaBundle(root);
     const layer: PackageLayer = { ...(await putLayer(opts.store, root)), packages: opts.packages, alternatives: Object.fromEntries(chosen.map((a) => [a.name, a.priority])) };
-    await mkdir(path.dirname(record), { recursive: true });
-    await writeFile(record, JSON.stringify(layer));
+    await writeJsonAtomic(record, layer);
     return { ...layer, built: true };
   } finally {
     await rm(tmp, { recursive: true, force: true });
