@@ -14,6 +14,8 @@ import { defaults } from '../config/defaults.ts';
 import { HarnessError } from '../errors/harness-error.ts';
 import type { Finding } from '../findings/finding.ts';
 import { evaluateExpectation } from '../lesson/annotations.ts';
+import { standInFor } from '../images/image-reference.ts';
+import { loadImagesConfig } from '../images/images-config.ts';
 import { evaluateObjectClaim, type ObjectClaim } from '../lesson/object-claims.ts';
 import { compareOutput, type OutputComparison } from '../lesson/compare-output.ts';
 import { fileNameFindings, parseLesson, type CommandStep, type Exercise, type Lesson } from '../lesson/parse-lesson.ts';
@@ -270,9 +272,26 @@ class LessonRun {
       if (this.#reportedStuck.has(stuck)) continue;
       this.#reportedStuck.add(stuck);
       const pull = /ErrImagePull|ImagePullBackOff|InvalidImageName/.test(stuck);
-      report('error', this.#lineOf(stuck) ?? exercise.line, pull ? 'pod cannot start: its image cannot be pulled' : 'pod cannot start', 'the pods run', stuck,
-        pull ? 'check the image name; offline, every image needs a stand-in in config/images.yaml (the harness lists them at start)' : 'check the pod spec of the manifest (the referenced ConfigMap, Secret or command)');
+      const line = this.#lineOf(stuck) ?? exercise.line;
+      if (!pull) {
+        report('error', line, 'pod cannot start', 'the pods run', stuck, 'check the pod spec of the manifest (the referenced ConfigMap, Secret or command)');
+        continue;
+      }
+      const images = await this.#imagesWithoutStandIn(stuck);
+      report('error', line, images.length ? `pod cannot start: no stand-in for ${images.join(', ')}` : 'pod cannot start: its image cannot be pulled', 'the pods run', stuck,
+        images.length
+          ? `Offline (local and kind providers) every image needs a stand-in: add ${images.join(', ')} to config/images.yaml, or use an image that has one (the harness lists them at start).`
+          : 'check the image name and tag: a student\'s cluster cannot pull it either');
     }
+  }
+
+  /** Images of a stuck pod that no entry of config/images.yaml stands in for. */
+  async #imagesWithoutStandIn(stuck: string): Promise<string[]> {
+    const name = /^\w+\/([^:]+)/.exec(stuck)?.[1];
+    const pod = this.recorder.store.live('Pod').find((p) => p.metadata?.name === name);
+    const specs = [...((pod?.spec?.initContainers as { image?: string }[] | undefined) ?? []), ...((pod?.spec?.containers as { image?: string }[] | undefined) ?? [])];
+    const { images } = await loadImagesConfig().catch(() => ({ images: [] }));
+    return [...new Set(specs.map((c) => c.image ?? '').filter((image) => image && !standInFor(image, images)))];
   }
 
   #lineOf(stuck: string): number | undefined {

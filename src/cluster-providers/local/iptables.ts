@@ -68,3 +68,24 @@ export async function removeAddedChains(file: string): Promise<void> {
 export function splitRule(rule: string): string[] {
   return [...rule.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2] ?? '');
 }
+
+/**
+ * Lets pods on the cluster's bridge reach each other. Where br_netfilter is loaded (Docker loads
+ * it), bridged packets pass the FORWARD chain, and Docker sets its policy to DROP: without this
+ * rule a pod cannot reach another pod's IP once Docker ran on the host (the kind provider starts it).
+ */
+function bridgeRule(bridge: string): string[] {
+  return ['FORWARD', '-i', bridge, '-o', bridge, '-m', 'comment', '--comment', `lesson-harness ${bridge}`, '-j', 'ACCEPT'];
+}
+
+export async function bridgeForwardingAllowed(bridge: string): Promise<boolean> {
+  return (await execa('iptables', ['-w', '-C', ...bridgeRule(bridge)], { reject: false })).exitCode === 0;
+}
+
+export async function allowBridgeForwarding(bridge: string): Promise<void> {
+  if (!(await bridgeForwardingAllowed(bridge))) await execa('iptables', ['-w', '-I', ...bridgeRule(bridge)]);
+}
+
+export async function removeBridgeForwarding(bridge: string): Promise<void> {
+  for (let i = 0; i < 10 && (await execa('iptables', ['-w', '-D', ...bridgeRule(bridge)], { reject: false })).exitCode === 0; i++);
+}

@@ -8,8 +8,8 @@ export interface LocalLayout {
   etcdData: string;
   containerd: { root: string; state: string; socket: string; config: string; certsDir: string };
   cni: { confDir: string; ipamDir: string; bridge: string; subnet: string };
-  kubelet: { root: string; config: string };
-  registry: { config: string; htpasswd: string };
+  kubelet: { root: string; config: string; podLogs: string };
+  registry: { config: string; credentials: string };
   kubeconfigs: string;
   /** cgroup parent of every pod (under each v1 controller), so teardown knows exactly what is ours. */
   cgroupRoot: string;
@@ -46,8 +46,8 @@ export function localLayout(root: string, portBase: number): LocalLayout {
     // Bridge, subnet and cgroup are per cluster (from the port base and directory), so that two
     // clusters on one host — a test of the provider next to a lesson run — never clean up each other.
     cni: { confDir: at('cni', 'net.d'), ipamDir: at('cni', 'ipam'), bridge: `lh${portBase}`, subnet: `10.244.${Math.floor(portBase / 100) % 256}.0/24` },
-    kubelet: { root: at('kubelet'), config: at('kubelet-config.yaml') },
-    registry: { config: at('registry', 'config.yml'), htpasswd: at('registry', 'htpasswd') },
+    kubelet: { root: at('kubelet'), config: at('kubelet-config.yaml'), podLogs: at('pod-logs') },
+    registry: { config: at('registry', 'config.json'), credentials: at('registry', 'credentials') },
     kubeconfigs: at('kubeconfigs'),
     cgroupRoot: `/lesson-harness-${path.basename(root)}`,
     adminKubeconfig: at('kubeconfigs', 'admin.kubeconfig'),

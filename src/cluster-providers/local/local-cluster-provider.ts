@@ -1,7 +1,7 @@
 // The embedded default cluster: real upstream Kubernetes components (built by
 // scripts/build-kubernetes.sh) and the project's own containerd, run on this host.
 import { randomBytes } from 'node:crypto';
-import { chmod, copyFile, mkdir, readFile, writeFile, rm } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile, rm } from 'node:fs/promises';
 import https from 'node:https';
 import path from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
@@ -12,15 +12,17 @@ import { nodeReady } from '../../kube/readiness.ts';
 import { Supervisor, tail } from '../../process/supervisor.ts';
 import { stderrLog, type ClusterProvider, type ClusterStartOptions, type StartedCluster } from '../cluster-provider.ts';
 import {
-  cniConflist, containerdConfigToml, kubeconfigYaml, kubeletConfigYaml, kubernetesCommands, registryConfigYaml,
-  registryHostsToml, schedulerConfigYaml,
+  cniConflist, containerdConfigToml, kubeconfigYaml, kubeletConfigYaml, kubernetesCommands, registryHostsToml, registryServerConfig,
+  schedulerConfigYaml,
 } from './component-configs.ts';
 import { localLayout, type LocalLayout } from './layout.ts';
 import { createPki, createServiceAccountKey } from './pki.ts';
 import { checkCgroups, checkKmsg, checkPlatform, checkPorts, checkStateDir, checkTools } from './prerequisites.ts';
-import { describeStandIns, loadStandInImages, publishStandIns, splitReference } from './stand-in-images.ts';
+import { buildStandIns, imagesCacheDir, registryImages } from '../../images/build-stand-ins.ts';
+import { describeStandIns, loadImagesConfig, standInRegistries } from '../../images/images-config.ts';
+import { registryServerPath } from '../../images/registry-server.ts';
 import { ensureKubernetesBinaries } from '../kubernetes-binaries.ts';
-import { recordChainsBefore } from './iptables.ts';
+import { allowBridgeForwarding, recordChainsBefore } from './iptables.ts';
 import { iptablesRecord, listLeftovers, teardown } from './teardown.ts';
 
 export interface LocalClusterOptions {
@@ -85,8 +87,11 @@ export class LocalClusterProvider implements ClusterProvider {
     await checkTools();
     const cgroupVersion = await checkCgroups();
     await checkKmsg();
-    step(1, 'Kubernetes binaries (built once, then cached)…');
-    const binDir = await ensureKubernetesBinaries(log);
+    step(1, 'Kubernetes binaries and stand-in images (built once, then cached)…');
+    const imagesConfig = await loadImagesConfig();
+    // Both cached; on a cold cache the Kubernetes build is CPU-bound and the images mostly wait
+    // for Debian's mirror, so building them side by side saves most of the image build.
+    const [binDir, standIns] = await Promise.all([ensureKubernetesBinaries(log), buildStandIns(imagesConfig, log)]);
 
     const stale = await listLeftovers(l);
     if (stale.length) {
@@ -97,7 +102,7 @@ export class LocalClusterProvider implements ClusterProvider {
 
     step(2, 'certificates and configuration…');
     await rm(l.logs, { recursive: true, force: true });
-    for (const dir of [l.root, l.logs, l.pki, l.kubeconfigs, l.containerd.certsDir, l.cni.confDir, l.kubelet.root, path.dirname(l.registry.config), `${l.root}/images`]) {
+    for (const dir of [l.root, l.logs, l.pki, l.kubeconfigs, l.containerd.certsDir, l.cni.confDir, l.kubelet.root, path.dirname(l.registry.config)]) {
       await mkdir(dir, { recursive: true, mode: 0o700 });
     }
     const pki = await createPki(l.pki, [
@@ -121,12 +126,10 @@ export class LocalClusterProvider implements ClusterProvider {
         kubeconfigYaml({ server, caFile: pki.caCert, certFile: pki.cert(user), keyFile: pki.key(user), user }));
     }
     const registryAuth = { user: 'lesson-harness', password: randomBytes(18).toString('base64url') };
-    const htpasswd = await execa('htpasswd', ['-Bbn', registryAuth.user, registryAuth.password]);
-    await writePrivate(l.registry.htpasswd, htpasswd.stdout);
-    await writePrivate(l.registry.config, registryConfigYaml(l, pki, path.join(defaults.cacheDir, 'registry')));
+    await writePrivate(l.registry.credentials, `${registryAuth.user}:${registryAuth.password}`);
+    await writePrivate(l.registry.config, JSON.stringify(registryServerConfig(l, pki, imagesCacheDir(), registryImages(standIns)), null, 2));
     await writePrivate(l.containerd.config, containerdConfigToml(l, registryAuth));
-    const images = await loadStandInImages();
-    for (const registry of new Set(images.map((i) => splitReference(i.image).registry))) {
+    for (const registry of standInRegistries(imagesConfig.images)) {
       await mkdir(path.join(l.containerd.certsDir, registry), { recursive: true });
       await writeFile(path.join(l.containerd.certsDir, registry, 'hosts.toml'), registryHostsToml(registry, l, pki));
     }
@@ -135,6 +138,7 @@ export class LocalClusterProvider implements ClusterProvider {
     await writeFile(path.join(l.root, 'scheduler-config.yaml'), schedulerConfigYaml(path.join(l.kubeconfigs, 'scheduler.kubeconfig')));
     await createCgroupRoot(l, cgroupVersion);
     await recordChainsBefore(iptablesRecord(l));
+    await allowBridgeForwarding(l.cni.bridge);
 
     step(3, `starting containerd, registry, etcd, kube-apiserver (logs: ${l.logs})`);
     const supervisor = new Supervisor(l.logs, { detached: this.options.detached ?? false });
@@ -144,7 +148,7 @@ export class LocalClusterProvider implements ClusterProvider {
     };
     try {
       supervisor.start('containerd', 'containerd', ['--config', l.containerd.config]);
-      supervisor.start('registry', 'docker-registry', ['serve', l.registry.config]);
+      supervisor.start('registry', process.execPath, [registryServerPath, l.registry.config]);
       const commands = kubernetesCommands(l, pki, sa, '127.0.0.1');
       const startComponent = (name: string): void => {
         const command = commands.find((c) => c.name === name);
@@ -167,19 +171,10 @@ export class LocalClusterProvider implements ClusterProvider {
         }
       };
       await waitFor('containerd', async () => (await execa('ctr', ['--address', l.containerd.socket, 'version'], { reject: false })).exitCode === 0, path.join(l.logs, 'containerd.log'));
-      step(4, 'containerd up; starting kubelet, publishing stand-in images:');
-      log(describeStandIns(images));
+      step(4, 'containerd up; starting kubelet; the registry serves these stand-in images:');
+      log(describeStandIns(imagesConfig.images));
       startComponent('kubelet');
-
-      const publishing = (async () => {
-        await waitFor('registry', async () => (await execa('bash', ['-c', `exec 3<>/dev/tcp/127.0.0.1/${l.ports.registry}`], { reject: false })).exitCode === 0, path.join(l.logs, 'registry.log'));
-        // skopeo reads every *.key in a cert dir as a client key: give it a directory with the CA only.
-        const caDir = path.join(path.dirname(l.registry.config), 'ca');
-        await mkdir(caDir, { recursive: true });
-        await copyFile(pki.caCert, path.join(caDir, 'ca.crt'));
-        await publishStandIns(images, { workDir: path.join(l.root, 'images'), registry: `127.0.0.1:${l.ports.registry}`, ...registryAuth, caDir });
-      })();
-      publishing.catch(() => undefined); // awaited below; this only keeps an early failure from crashing the process
+      await waitFor('registry', async () => (await execa('bash', ['-c', `exec 3<>/dev/tcp/127.0.0.1/${l.ports.registry}`], { reject: false })).exitCode === 0, path.join(l.logs, 'registry.log'));
 
       const adminPki = { ca: await readFile(pki.caCert), cert: await readFile(pki.cert('admin')), key: await readFile(pki.key('admin')) };
       await waitFor('kube-apiserver', () => readyz(l, adminPki), path.join(l.logs, 'kube-apiserver.log'));
@@ -191,7 +186,6 @@ export class LocalClusterProvider implements ClusterProvider {
       kubeConfig.loadFromFile(l.adminKubeconfig);
       const core = kubeConfig.makeApiClient(CoreV1Api);
       await waitFor('the node', () => nodeReady(core), path.join(l.logs, 'kubelet.log'));
-      await publishing;
       if (this.options.smokePod ?? true) {
         step(6, 'node Ready; running a first pod to prove pods start…');
         await runSmokePod(core, waitFor, path.join(l.logs, 'kubelet.log'));

@@ -5,7 +5,7 @@
 import { readdir, readFile, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
-import { listAddedChains, removeAddedChains } from './iptables.ts';
+import { bridgeForwardingAllowed, listAddedChains, removeAddedChains, removeBridgeForwarding } from './iptables.ts';
 import type { LocalLayout } from './layout.ts';
 
 const cgroupMount = '/sys/fs/cgroup';
@@ -71,6 +71,7 @@ export async function listLeftovers(l: LocalLayout): Promise<string[]> {
   for (const m of await clusterMounts(l)) leftovers.push(`mount ${m}`);
   for (const c of await clusterCgroups(l)) leftovers.push(`cgroup ${c}`);
   if (await bridgeExists(l)) leftovers.push(`network interface ${l.cni.bridge}`);
+  if (await bridgeForwardingAllowed(l.cni.bridge)) leftovers.push(`iptables rule FORWARD -i ${l.cni.bridge} -o ${l.cni.bridge} -j ACCEPT`);
   leftovers.push(...await listAddedChains(iptablesRecord(l)));
   const kept = new Set([path.basename(l.logs)]);
   const files = (await readdir(l.root).catch(() => [] as string[])).filter((f) => !kept.has(f));
@@ -108,6 +109,7 @@ export async function teardown(l: LocalLayout, log: (line: string) => void = () 
   // 4. The CNI bridge (pod veths went with their network namespaces).
   if (await bridgeExists(l)) await execa('ip', ['link', 'delete', l.cni.bridge], { reject: false });
   await removeAddedChains(iptablesRecord(l));
+  await removeBridgeForwarding(l.cni.bridge);
   // 5. Files, keeping the logs of the last run for whoever has to read them.
   const entries = await readdir(l.root).catch(() => [] as string[]);
   await Promise.all(entries.filter((e) => e !== path.basename(l.logs))
