@@ -431,22 +431,31 @@ class LessonRun {
     return all.findings.filter((f) => f.severity === 'error').length < own.findings.filter((f) => f.severity === 'error').length ? all : own;
   }
 
-  /** Runs a command that never ends by itself until the exercise has settled (or its output is the lesson's). */
+  /**
+   * Runs a command that never ends by itself (a watch) until its output is the lesson's, or the
+   * exercise has settled with nothing scheduled, or — for exercises that keep changing (a CronJob)
+   * — the eventual-output wait is over at a settled moment. At the exercise timeout it is stopped.
+   */
   async #endless(command: string, step: CommandStep, matches: (output: string) => boolean): Promise<CommandResult> {
     const stop = new AbortController();
     let output = '';
     let ended = false;
-    const running = this.shell.run(command, { signal: stop.signal, timeoutMs: step.options.timeoutMs ?? this.#limits.exerciseMs, onOutput: (chunk) => { output += chunk; } })
+    const limit = step.options.timeoutMs ?? this.#limits.exerciseMs;
+    const running = this.shell.run(command, { signal: stop.signal, timeoutMs: limit + 10_000, onOutput: (chunk) => { output += chunk; } })
       .finally(() => { ended = true; });
     const started = Date.now();
     let settledSince: number | undefined;
+    let matchedSince: number | undefined;
     let lastProgress = started;
-    while (!ended) {
+    while (!ended && Date.now() - started < limit) {
       await Promise.race([running, sleep(500)]);
       const state = this.recorder.store.state(this.recorder.now());
       settledSince = state.settled ? (settledSince ?? Date.now()) : undefined;
-      const calm = settledSince !== undefined && Date.now() - settledSince >= 1_500 && Date.now() - started >= 2_000;
-      if (calm && (state.quiescent || matches(output) || Date.now() - (settledSince ?? 0) > this.#limits.eventualMs)) break;
+      // A moment after a match or a settle, so that the last lines of the transcript arrive.
+      matchedSince = matches(output) ? (matchedSince ?? Date.now()) : undefined;
+      const calm = (since: number | undefined): boolean => since !== undefined && Date.now() - since >= 1_500 && Date.now() - started >= 2_000;
+      if (calm(matchedSince)) break;
+      if (calm(settledSince) && (state.quiescent || Date.now() - started > this.#limits.eventualMs)) break;
       if (Date.now() - lastProgress >= 5_000) {
         lastProgress = Date.now();
         const waiting = state.settled ? state.timers : state.waiting;
@@ -455,7 +464,7 @@ class LessonRun {
     }
     stop.abort();
     const result = await running;
-    return { ...result, output: result.output || output };
+    return { ...result, output: result.output || output, timedOut: false };
   }
 
   /**
