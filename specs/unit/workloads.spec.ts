@@ -52,14 +52,17 @@ describe('object store', () => {
     expect(store.state(3)).to.include({ settled: true, quiescent: true });
   });
 
-  it('names what is still changing and what is stuck', () => {
+  it('names what is still changing and what is stuck; something stuck settles the exercise (waiting cannot fix it)', () => {
     const store = new ObjectStore();
     store.record(obj('Job', 'j', { status: { active: 1 } }), false, 0);
     store.record(obj('Pod', 'p', { status: { phase: 'Pending', containerStatuses: [{ name: 'c', state: { waiting: { reason: 'ErrImagePull', message: 'not found' } } }] } }), false, 0);
     const state = store.state(1);
-    expect(state.settled).to.equal(false);
+    expect(state.settled).to.equal(true);
     expect(state.waiting).to.deep.equal(['job/j: active 1, succeeded 0, failed 0']);
     expect(state.stuck).to.deep.equal(['pod/p: ErrImagePull (not found)']);
+    const running = new ObjectStore();
+    running.record(obj('Job', 'j', { status: { active: 1 } }), false, 0);
+    expect(running.state(1).settled).to.equal(false);
   });
 
   it('judges "unchanged for a while" from the last change of the object', () => {

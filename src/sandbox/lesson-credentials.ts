@@ -136,7 +136,8 @@ export async function createLessonCredentials(admin: KubeConfig, options: Lesson
 
 function adminBinding(namespace: string, subject: { kind: string; name: string; namespace: string }): KubernetesObject {
   return {
-    apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'lesson-admin', namespace },
+    // One binding per identity: two lessons running at once must not take each other's name.
+    apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: `lesson-admin-${subject.namespace}`.slice(0, 253), namespace },
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'admin' }, subjects: [subject],
   } as KubernetesObject;
 }

@@ -14,7 +14,7 @@ export interface StoredObject {
 }
 
 export interface ExerciseState {
-  /** Nothing is still changing by itself (stuck objects count as settled: waiting cannot fix them). */
+  /** Nothing is still changing by itself, or something is stuck (waiting cannot fix that). */
   settled: boolean;
   /** Settled, and no timer will change anything later (no CronJob schedule, no pending TTL). */
   quiescent: boolean;
@@ -62,6 +62,9 @@ export class ObjectStore {
       else if (settle.state === 'stuck') stuck.push(settle.why);
       else if (settle.timer) timers.push(settle.timer);
     }
-    return { settled: waiting.length === 0, quiescent: waiting.length === 0 && timers.length === 0, waiting, stuck, timers };
+    // Something stuck will not move without a fix, and what waits on it (a Job whose pod cannot pull
+    // its image) would wait for ever: report now rather than after the exercise timeout.
+    const settled = waiting.length === 0 || stuck.length > 0;
+    return { settled, quiescent: settled && timers.length === 0, waiting, stuck, timers };
   }
 }
