@@ -16,6 +16,7 @@
  *
  * Several words may share one comment: `<!-- verify: exit=1 timeout=30s -->`. Reference: docs/annotations.md.
  */
+import { keywordComments } from './html-comments.ts';
 import { LessonError } from './lesson-error.ts';
 
 export interface BlockOptions {
@@ -31,27 +32,12 @@ export type Marker =
   | { kind: 'block'; line: number; options: BlockOptions }
   | { kind: 'setup' | 'cleanup'; line: number; script: string; scriptLine: number };
 
-/** Sticky: tried only right after a `<!--`, so scanning stays linear in the lesson's size. */
-const MARKER_PREFIX = /\s*verify:/y;
 const WORDS = ['skip', 'ignore-output', 'exit=<code>', 'timeout=<seconds>s', 'background', 'file=<name>', 'setup', 'cleanup'];
 
 /** Every `<!-- verify: … -->` comment in `content`, which starts at lesson line `startLine`. */
 export function markersIn(content: string, startLine: number, file: string): Marker[] {
   if (!content.includes('verify:')) return [];
-  const markers: Marker[] = [];
-  let line = startLine;
-  let counted = 0;
-  for (let open = content.indexOf('<!--'); open >= 0; open = content.indexOf('<!--', open + 4)) {
-    for (let nl = content.indexOf('\n', counted); nl >= 0 && nl < open; nl = content.indexOf('\n', nl + 1)) line++;
-    counted = open;
-    MARKER_PREFIX.lastIndex = open + 4;
-    if (!MARKER_PREFIX.test(content)) continue;
-    const close = content.indexOf('-->', MARKER_PREFIX.lastIndex);
-    if (close < 0) throw new LessonError(file, line, 'a <!-- verify: comment is never closed', 'end it with -->');
-    markers.push(parseMarker(content.slice(MARKER_PREFIX.lastIndex, close), line, file));
-    open = close - 1;
-  }
-  return markers;
+  return keywordComments(content, startLine, 'verify', file).map((c) => parseMarker(c.body, c.line, file));
 }
 
 function parseMarker(body: string, line: number, file: string): Marker {

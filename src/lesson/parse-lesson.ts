@@ -12,6 +12,7 @@ import type { Finding } from '../findings/finding.ts';
 import { checkFileName } from '../sandbox/file-names.ts';
 import { parseAnnotation, type Claim } from './annotations.ts';
 import { isSessionBlock, splitCommandBlock } from './command-blocks.ts';
+import { keywordComments } from './html-comments.ts';
 import { LessonError } from './lesson-error.ts';
 import { markersIn, type BlockOptions } from './markers.ts';
 
@@ -87,8 +88,6 @@ const YAML_LANGS = new Set(['yaml', 'yml']);
 const OUTPUT_LANGS = new Set(['', 'text', 'txt', 'output', 'plaintext', 'plain', 'none', 'log', 'json']);
 /** `-o yaml`, `--output=json`…: a YAML or JSON fence right after such a command is its output. */
 const PRINTS_DOCUMENT = /(?:\s-o\s*|\s--output[= ])(?:yaml|json)\b/;
-/** Sticky: tried only right after a `<!--`, so scanning stays linear (a lazy /<!--…-->/g was quadratic). */
-const EXPECT_PREFIX = /\s*expect:/y;
 
 const markdown = new MarkdownIt({ html: true });
 
@@ -270,26 +269,10 @@ function stripFrontMatter(source: string): { body: string; title?: string } {
 }
 
 function annotationsIn(content: string, startLine: number, file: string): Annotation[] {
-  const found: Annotation[] = [];
-  let line = startLine;
-  let counted = 0;
-  for (let open = content.indexOf('<!--'); open >= 0; open = content.indexOf('<!--', open + 4)) {
-    for (let nl = content.indexOf('\n', counted); nl >= 0 && nl < open; nl = content.indexOf('\n', nl + 1)) line++;
-    counted = open;
-    EXPECT_PREFIX.lastIndex = open + 4;
-    const isExpect = EXPECT_PREFIX.test(content);
-    const close = content.indexOf('-->', open + 4);
-    if (close < 0) {
-      if (isExpect) throw new LessonError(file, line, 'an <!-- expect: comment is never closed', 'end it with --> (everything after it would be hidden from readers too)');
-      return found;
-    }
-    if (isExpect) {
-      const expression = content.slice(EXPECT_PREFIX.lastIndex, close).trim();
-      found.push({ kind: 'annotation', line, expression, expectations: parseAnnotation(content.slice(open, close + 3), line, file) });
-    }
-    open = close - 1; // the next comment starts after this one ends (the loop adds 4 to find the next `<!--`)
-  }
-  return found;
+  if (!content.includes('expect:')) return [];
+  return keywordComments(content, startLine, 'expect', file).map((c) => ({
+    kind: 'annotation', line: c.line, expression: c.body.trim(), expectations: parseAnnotation(content.slice(c.open, c.close + 3), c.line, file),
+  }));
 }
 
 /** Throws on YAML a student's kubectl would refuse; false for an excerpt (neither apiVersion nor kind). */
