@@ -5,6 +5,8 @@ export { KindClusterProvider, StartedKindCluster } from './cluster-providers/kin
 export { KubeconfigProvider } from './cluster-providers/kubeconfig/kubeconfig-provider.ts';
 export { resolveProvider, dockerReachable, type ProviderChoice } from './cluster-providers/resolve-provider.ts';
 export { defaults } from './config/defaults.ts';
+export { standInFor, parseImageReference, type ImageReference } from './images/image-reference.ts';
+export { loadImagesConfig, type ImagesConfig, type StandInImage } from './images/images-config.ts';
 export { HarnessError } from './errors/harness-error.ts';
 export { runExercise, jobFinished, type ExerciseDefinition, type ExerciseResult } from './exercise/run-exercise.ts';
 export { exerciseAssertions } from './assertions/exercise-assertions.ts';
@@ -19,5 +21,8 @@ export { compareOutput } from './lesson/compare-output.ts';
 export { parseAnnotation, evaluateExpectation } from './lesson/annotations.ts';
 export type { Finding, Severity } from './findings/finding.ts';
 export { verifyLesson, loadLesson } from './verify/verify-lesson.ts';
+export { createSandbox, loopbackServer, type Sandbox, type SandboxOptions, type SandboxLimits, type SandboxResult } from './sandbox/sandbox.ts';
+export { createLessonCredentials, type LessonCredentials } from './sandbox/lesson-credentials.ts';
+export { checkFileName, type FileNameCheck } from './sandbox/file-names.ts';
 export { writeReports } from './report/write-reports.ts';
 export type { VerificationReport } from './report/verification-report.ts';

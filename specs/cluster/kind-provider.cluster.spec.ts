@@ -35,6 +35,10 @@ describe('kind provider (testcontainers)', function () {
       await core.createNamespacedPod({ namespace: 'default', body: { metadata: { name: 'hello' }, spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'r.deso.tech/library/alpine', command: ['/bin/sh', '-c', 'echo hello from kind'] }] } } });
       for (let i = 0; i < 300 && (await core.readNamespacedPod({ name: 'hello', namespace: 'default' })).status?.phase !== 'Succeeded'; i++) await new Promise((r) => setTimeout(r, 200));
       expect(await core.readNamespacedPodLog({ name: 'hello', namespace: 'default' })).to.equal('hello from kind\n');
+      // Any tag of a stand-in answers in the node too (its registry is the same server as local's).
+      await core.createNamespacedPod({ namespace: 'default', body: { metadata: { name: 'tagged' }, spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox:1.28', command: ['printenv', 'HOSTNAME'] }] } } });
+      for (let i = 0; i < 300 && (await core.readNamespacedPod({ name: 'tagged', namespace: 'default' })).status?.phase !== 'Succeeded'; i++) await new Promise((r) => setTimeout(r, 200));
+      expect(await core.readNamespacedPodLog({ name: 'tagged', namespace: 'default' })).to.equal('tagged\n');
       // exec and port-forward go apiserver → kubelet → containerd's streaming server.
       const kubectl = (...args: string[]) => execa(path.join(cluster.kubectlDir, 'kubectl'), ['--kubeconfig', cluster.kubeconfigPath, ...args]);
       await kubectl('run', 'web', '--image=r.deso.tech/library/alpine', '--command', '--', 'sh', '-c', 'mkdir -p /www && echo hello-from-web > /www/index.html && exec httpd -f -p 8080 -h /www');

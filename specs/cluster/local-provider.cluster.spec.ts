@@ -229,6 +229,8 @@ describe('local cluster provider: a real cluster', function () {
     expect(anonymous.stdout).to.equal('401');
     const kubeletAnonymous = await execa('curl', ['-sk', '-o', '/dev/null', '-w', '%{http_code}', `https://127.0.0.1:${cluster.layout.ports.kubelet}/pods`], { reject: false });
     expect(kubeletAnonymous.stdout).to.equal('401');
+    const registryAnonymous = await execa('curl', ['-sk', '-o', '/dev/null', '-w', '%{http_code}', `https://127.0.0.1:${cluster.layout.ports.registry}/v2/library/busybox/manifests/latest?ns=docker.io`], { reject: false });
+    expect(registryAnonymous.stdout, 'image registry without credentials').to.equal('401');
   });
 
   // A suite of its own: mocha runs a suite's tests before its child suites, and this one goes last.

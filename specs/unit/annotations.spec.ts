@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { evaluateExpectation, parseAnnotation, SUBJECT_NAMES, type ExerciseFacts } from '../../src/lesson/annotations.ts';
 import { LessonError } from '../../src/lesson/lesson-error.ts';
+import { evaluateObjectClaim } from '../../src/lesson/object-claims.ts';
 
 // Facts as the runner would gather them for job-4 (deadline exceeded after 2 restarts).
 const job4: ExerciseFacts = {
@@ -18,7 +19,7 @@ const job4: ExerciseFacts = {
 
 const check = (text: string, facts: ExerciseFacts = job4) => {
   const [exp] = parseAnnotation(text, 1);
-  if (!exp) throw new Error('no expectation');
+  if (!exp || exp.kind === 'object') throw new Error('no timeline expectation');
   return evaluateExpectation(exp, facts);
 };
 
@@ -35,7 +36,7 @@ function parseError(text: string, line = 10): LessonError {
 describe('parseAnnotation', () => {
   it('parses several clauses with their lines from a whole comment', () => {
     const exps = parseAnnotation('<!-- expect: pods == 5; pods.max-active <= 1;\n  job.completions == null; container.duration in 5..8s -->', 40);
-    expect(exps.map((e) => [e.subject, e.op, e.line])).to.deep.equal([
+    expect(exps.map((e) => [e.kind === 'object' ? e.resource : e.subject, e.op, e.line])).to.deep.equal([
       ['pods', '==', 40], ['pods.max-active', '<=', 40], ['job.completions', '==', 41], ['container.duration', 'in', 41],
     ]);
     expect(exps[2]?.expected).to.deep.equal({ kind: 'null' });
@@ -116,5 +117,36 @@ describe('evaluateExpectation', () => {
     expect(check('job.duration in 18..25').ok).to.equal(true);
     expect(check('job.duration < 20s').actual).to.equal('20.4s');
     expect(check('job.duration > 1', { ...job4, jobDurationSeconds: null }).ok).to.equal(false);
+  });
+});
+
+describe('claims on any object', () => {
+  const claim = (text: string) => {
+    const [c] = parseAnnotation(text, 3, 'l.md');
+    if (c?.kind !== 'object') throw new Error('not an object claim');
+    return c;
+  };
+  const deployment = { status: { readyReplicas: 3 }, spec: { template: { spec: { containers: [{ image: 'nginx:1.27' }] } } }, data: { 'ca.crt': 'x' } };
+
+  it('reads resource, namespace, path, operator and value', () => {
+    expect(claim('deploy/web -n shop .spec.template.spec.containers[0].image == nginx:1.27')).to.deep.include({
+      resource: 'deploy/web', namespace: 'shop', path: ['spec', 'template', 'spec', 'containers', 0, 'image'], op: '==', expected: 'nginx:1.27',
+    });
+    expect(claim('configmap/c .data["ca.crt"] == x').path).to.deep.equal(['data', 'ca.crt']);
+  });
+
+  it('evaluates numbers, ranges, text and missing fields (a count kubectl omits at zero reads as 0)', () => {
+    expect(evaluateObjectClaim(claim('deployment/web .status.readyReplicas == 3'), deployment).ok).to.equal(true);
+    expect(evaluateObjectClaim(claim('deployment/web .status.readyReplicas in 1..2'), deployment)).to.include({ ok: false, actual: '3' });
+    expect(evaluateObjectClaim(claim('deployment/web .spec.template.spec.containers[0].image == nginx:1.26'), deployment).message)
+      .to.equal('expected deployment/web .spec.template.spec.containers[0].image == "nginx:1.26", cluster had nginx:1.27');
+    expect(evaluateObjectClaim(claim('deployment/web .status.availableReplicas == 0'), deployment).ok).to.equal(true);
+    expect(evaluateObjectClaim(claim('deployment/web .status.readyReplicas == 3'), undefined)).to.include({ ok: false, actual: 'no such object' });
+  });
+
+  it('rejects a claim it cannot read, at its line', () => {
+    expect(() => parseAnnotation('<!-- expect: deployment/web status == 3 -->', 9, 'l.md')).to.throw(/l\.md:9: cannot read the claim/);
+    expect(() => parseAnnotation('<!-- expect: deployment/web .status..x == 3 -->', 9, 'l.md')).to.throw(/cannot read the path/);
+    expect(() => parseAnnotation('<!-- expect: deployment/web .status.phase > Running -->', 9, 'l.md')).to.throw(/> needs a number/);
   });
 });

@@ -161,3 +161,31 @@ describe('compareOutput: --watch transcripts', () => {
     expect(titles(r)).to.deep.equal(['error: lesson shows at most 1 restart, cluster 0']);
   });
 });
+
+describe('compareOutput: timing and wildcards', () => {
+  const ctx = { file: 'l.md', exercise: 'E', command: 'kubectl get pods' };
+  it('a pod the lesson caught ContainerCreating, Running on the cluster: a warning, not an error', () => {
+    const doc = { line: 10, text: 'NAME                   READY   STATUS              RESTARTS   AGE\nweb-5d6b8f7c9d-7xkqp   0/1     ContainerCreating   0          1s' };
+    const result = compareOutput(doc, 'NAME                   READY   STATUS    RESTARTS   AGE\nweb-6c7d9b5f48-k2x9z   1/1     Running   0          3s\n', ctx);
+    expect(result.findings.map((f) => [f.severity, f.line, f.title])).to.deep.equal([['warning', 11, 'the lesson shows a pod on its way']]);
+  });
+  it('a pod the lesson shows Running but the cluster has in an Error: still an error', () => {
+    const doc = { line: 10, text: 'NAME   READY   STATUS    RESTARTS   AGE\nweb    1/1     Running   0          1s' };
+    const result = compareOutput(doc, 'NAME   READY   STATUS   RESTARTS   AGE\nweb    0/1     Error    0          3s\n', ctx);
+    expect(result.findings.map((f) => f.severity)).to.deep.equal(['error']);
+  });
+  it('an inline ... matches any text inside a line, in plain lines and table cells', () => {
+    expect(compareOutput({ line: 1, text: 'Successfully assigned default/web-... to ...' }, 'Successfully assigned default/web-5d6b8f7c9d-7xkqp to localhost', ctx).same).to.equal(true);
+    expect(compareOutput({ line: 1, text: 'Successfully assigned default/web-... to ...' }, 'Failed to assign default/web-5d6b8f7c9d-7xkqp', ctx).same).to.equal(false);
+    expect(compareOutput({ line: 1, text: 'NAME   IMAGE\nweb    nginx:...' }, 'NAME   IMAGE\nweb    nginx:1.27', ctx).same).to.equal(true);
+  });
+  it('leaves rollout progress lines, whose number depends on timing, out on both sides', () => {
+    const doc = 'Waiting for deployment "web" rollout to finish: 0 of 2 updated replicas are available...\nWaiting for deployment "web" rollout to finish: 1 of 2 updated replicas are available...\ndeployment "web" successfully rolled out';
+    expect(compareOutput({ line: 1, text: doc }, 'deployment "web" successfully rolled out\n', ctx).same).to.equal(true);
+    expect(compareOutput({ line: 1, text: doc }, 'error: deployment "web" exceeded its progress deadline\n', ctx).same).to.equal(false);
+  });
+  it('normalises generated names, IPs and nodes so that another run compares equal', () => {
+    const doc = { line: 1, text: 'NAME                   READY   STATUS    RESTARTS   AGE   IP           NODE\nweb-5d6b8f7c9d-7xkqp   1/1     Running   0          8s    10.244.0.5   minikube' };
+    expect(compareOutput(doc, 'NAME                   READY   STATUS    RESTARTS   AGE   IP            NODE\nweb-7f8d9c6b5d-q2w4z   1/1     Running   0          2m    10.244.64.9   localhost\n', ctx).same).to.equal(true);
+  });
+});

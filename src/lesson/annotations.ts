@@ -20,6 +20,7 @@
  * The language is deliberately this small: anything richer belongs in a test, not in a lesson.
  */
 import { LessonError } from './lesson-error.ts';
+import { looksLikeObjectClaim, parseObjectClaim, type ObjectClaim } from './object-claims.ts';
 
 export type Operator = '==' | '!=' | '<' | '<=' | '>' | '>=' | 'in';
 
@@ -74,7 +75,11 @@ const SUBJECTS = {
 export type Subject = keyof typeof SUBJECTS;
 export const SUBJECT_NAMES = Object.keys(SUBJECTS) as Subject[];
 
+/** A clause of an `<!-- expect: -->` comment: a timeline fact of the exercise, or a claim on a live object. */
+export type Claim = Expectation | ObjectClaim;
+
 export interface Expectation {
+  kind?: 'timeline';
   subject: Subject;
   op: Operator;
   expected: ExpectedValue;
@@ -114,18 +119,18 @@ const CLAUSE = /^(\S+?)\s*(==|!=|<=|>=|<|>)\s*(.+)$|^(\S+)\s+(in)\s+(.+)$/;
  * the `expect:` prefix). `line` is the lesson line where `text` starts; clauses on later lines of a
  * multi-line comment get their own line.
  */
-export function parseAnnotation(text: string, line: number, file = '<lesson>'): Expectation[] {
+export function parseAnnotation(text: string, line: number, file = '<lesson>'): Claim[] {
   const body = text.replace(/^\s*<!--/, (m) => ' '.repeat(m.length)).replace(/-->\s*$/, '');
   const prefix = /^\s*expect:/.exec(body);
   const start = prefix ? prefix[0].length : 0;
-  const expectations: Expectation[] = [];
+  const expectations: Claim[] = [];
   let offset = start;
   for (const part of body.slice(start).split(';')) {
     const clauseLine = line + countNewlines(body.slice(0, offset + leadingSpace(part)));
     offset += part.length + 1;
     const source = part.trim();
     if (source === '') continue;
-    expectations.push(parseClause(source, clauseLine, file));
+    expectations.push(looksLikeObjectClaim(source) ? parseObjectClaim(source, clauseLine, file) : parseClause(source, clauseLine, file));
   }
   if (expectations.length === 0) {
     throw new LessonError(file, line, 'empty expectation', 'write e.g. <!-- expect: pods == 1 --> or remove the comment');
@@ -142,7 +147,7 @@ function parseClause(source: string, line: number, file: string): Expectation {
     throw new LessonError(file, line, `cannot read expectation "${source}"`, `write <subject> <op> <value>, e.g. pods == 5; ops: == != < <= > >= in`);
   }
   if (!Object.hasOwn(SUBJECTS, name)) {
-    throw new LessonError(file, line, `unknown subject "${name}" in "${source}"`, `use one of: ${SUBJECT_NAMES.join(', ')}`);
+    throw new LessonError(file, line, `unknown subject "${name}" in "${source}"`, `use one of: ${SUBJECT_NAMES.join(', ')}, or a claim on an object: <resource>/<name> <.path> <op> <value>`);
   }
   const subject = name as Subject;
   const kind = SUBJECTS[subject].kind as SubjectKind;

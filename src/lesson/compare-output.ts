@@ -5,7 +5,7 @@
  */
 import type { Finding, Severity } from '../findings/finding.ts';
 import type { DocumentedOutput } from './parse-lesson.ts';
-import { splitBlocks, type OutputBlock, type OutputLine, type Table, type TableRow } from './normalise-output.ts';
+import { INLINE_WILDCARD, splitBlocks, type OutputBlock, type OutputLine, type Table, type TableRow } from './normalise-output.ts';
 
 export interface CompareContext {
   file: string;
@@ -19,10 +19,35 @@ export interface OutputComparison {
   findings: Finding[];
 }
 
-/** States a fast cluster can go through between two watch events, so a watch may not show them. */
-const SKIPPABLE_STATES = new Set(['Pending', 'ContainerCreating']);
+/**
+ * States a watch may or may not show: a fast cluster goes through Pending and ContainerCreating
+ * between two events, and Jobs show SuccessCriteriaMet / FailureTarget before Complete / Failed
+ * only since Kubernetes 1.31 (JobSuccessPolicy, JobManagedBy): a lesson written before shows neither.
+ */
+const SKIPPABLE_STATES = new Set(['Pending', 'ContainerCreating', 'SuccessCriteriaMet', 'FailureTarget']);
 /** More differing lines than this become one finding: the fix is the same, replace the output. */
 const MAX_LINE_FINDINGS = 3;
+/**
+ * Progress lines whose number depends on timing, not on the lesson: `kubectl rollout status`
+ * prints a "Waiting for …" line per change it happens to see, `kubectl run -it` a prompt hint,
+ * `kubectl port-forward` a line per connection. Left out on both sides before comparing.
+ */
+const TIMING_LINES = [
+  /^Waiting for (?:deployment|daemon set|statefulset|partitioned roll out|rollout)\b/,
+  /^Waiting for \d+ pods to be (?:ready|updated)\.\.\./,
+  /^If you don't see a command prompt, try pressing enter\./,
+  /^Handling connection for \d+/,
+];
+
+const isTimingLine = (l: OutputLine): boolean => TIMING_LINES.some((re) => re.test(l.raw.trim()));
+
+/** Equal after normalisation, or equal where the lesson's line has a `...` wildcard. */
+export function linesMatch(doc: OutputLine, act: OutputLine): boolean {
+  if (doc.text === act.text) return true;
+  if (!INLINE_WILDCARD.test(doc.text)) return false;
+  const pattern = doc.text.split(/\.\.\.|…/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  return new RegExp(`^${pattern}$`).test(act.text);
+}
 
 export function compareOutput(documented: DocumentedOutput | DocumentedOutput[], actual: string, ctx: CompareContext): OutputComparison {
   const outputs = Array.isArray(documented) ? documented : [documented];
@@ -57,7 +82,7 @@ export function compareOutput(documented: DocumentedOutput | DocumentedOutput[],
 type MakeFinding = (severity: Severity, line: number, title: string, lessonSays: string, clusterDid: string, suggestion: string) => Finding;
 
 function plainLines(blocks: OutputBlock[]): OutputLine[] {
-  return blocks.flatMap((b) => (b.kind === 'plain' ? b.lines : []));
+  return blocks.flatMap((b) => (b.kind === 'plain' ? b.lines : [])).filter((l) => !isTimingLine(l));
 }
 
 function tables(blocks: OutputBlock[]): Table[] {
@@ -76,14 +101,14 @@ function comparePlain(doc: OutputLine[], act: OutputLine[], firstLine: number, f
       continue;
     }
     if (skipping) {
-      const found = act.findIndex((a, k) => k >= j && a.text === line.text);
+      const found = act.findIndex((a, k) => k >= j && linesMatch(line, a));
       if (found >= 0) j = found;
       skipping = false;
     }
     const got = act[j++];
     if (!got) {
       errors.push({ line: line.line, lesson: line.raw, cluster: '(nothing)' });
-    } else if (got.text !== line.text) {
+    } else if (!linesMatch(line, got)) {
       const extended = isPrefix(line.tokens, got.tokens) || isPrefix(got.tokens, line.tokens);
       if (extended) {
         warnings.push(finding('warning', line.line, 'version-dependent output format', line.raw, got.raw,
@@ -120,25 +145,43 @@ function compareTable(doc: Table, act: Table, finding: MakeFinding, replaceAll: 
   const common = doc.header.filter((c) => act.header.includes(c));
   const key = (t: Table, r: TableRow) => r.normalised[t.header.indexOf(common[0] ?? '')] ?? r.normalised[0] ?? '';
   const cell = (t: Table, r: TableRow, c: string) => r.normalised[t.header.indexOf(c)] ?? '';
+  const sameCell = (c: string, d: TableRow, a: TableRow) => cell(doc, d, c) === cell(act, a, c) || INLINE_WILDCARD.test(cell(doc, d, c)) && linesMatch(
+    { text: cell(doc, d, c) } as OutputLine, { text: cell(act, a, c) } as OutputLine);
   const unmatched = [...act.rows];
   const diffs: string[] = [];
+  // Differences that only show the lesson caught a pod on its way (ContainerCreating where the cluster is
+  // already Running, a Terminating pod already gone): timing, not a mistake — a warning, not an error.
+  const timing: string[] = [];
   let firstDiffLine: number | undefined;
+  const status = (t: Table, r: TableRow) => r.cells[t.header.indexOf('STATUS')] ?? '';
   for (const row of doc.rows) {
     // Pod names are random, so rows pair up by normalised key in the order they are printed.
     const k = unmatched.findIndex((r) => key(act, r) === key(doc, row));
     const match = k >= 0 ? unmatched.splice(k, 1)[0] : undefined;
-    const cells = match ? common.filter((c) => cell(doc, row, c) !== cell(act, match, c)) : [];
-    if (!match) diffs.push(`row ${row.cells[0] ?? ''} is not in the cluster output`);
-    for (const c of cells) diffs.push(`${row.cells[0] ?? ''} ${c}: lesson ${cell(doc, row, c)}, cluster ${match ? cell(act, match, c) : ''}`);
-    if (!match || cells.length > 0) firstDiffLine ??= row.line;
+    const cells = match ? common.filter((c) => !sameCell(c, row, match)) : [];
+    const onItsWay = isTransitional(status(doc, row)) && (!match || cells.every((c) => TRANSITION_COLUMNS.has(c)));
+    const into = onItsWay ? timing : diffs;
+    if (!match) into.push(`row ${row.cells[0] ?? ''} is not in the cluster output`);
+    for (const c of cells) into.push(`${row.cells[0] ?? ''} ${c}: lesson ${cell(doc, row, c)}, cluster ${match ? cell(act, match, c) : ''}`);
+    if (!onItsWay && (!match || cells.length > 0)) firstDiffLine ??= row.line;
   }
   if (!doc.partial) for (const r of unmatched) diffs.push(`cluster printed an extra row ${r.cells[0] ?? ''}`);
   if (diffs.length > 0) {
     findings.push(finding('error', firstDiffLine ?? doc.line, diffs.length === 1 ? (diffs[0] ?? '') : `${diffs.length} table differences`,
       doc.rows.map((r) => r.raw).join('\n'), act.rows.map((r) => r.raw).join('\n'), `${diffs.join('\n')}\n${replaceAll}`));
+  } else if (timing.length > 0) {
+    findings.push(finding('warning', doc.rows.find((r) => isTransitional(status(doc, r)))?.line ?? doc.line, 'the lesson shows a pod on its way',
+      doc.rows.map((r) => r.raw).join('\n'), act.rows.map((r) => r.raw).join('\n'),
+      `${timing.join('\n')}\nA student sees either, depending on timing. Show the settled state, or say that the status changes (and add kubectl wait before the command).`));
   }
   return findings;
 }
+
+/** Pod states a student sees only for a moment: what a lesson shows in them depends on timing. */
+const TRANSITIONAL = /^(Pending|ContainerCreating|PodInitializing|Terminating|Init:.*)$/;
+const isTransitional = (state: string): boolean => TRANSITIONAL.test(state);
+/** The columns that change as a pod moves on. */
+const TRANSITION_COLUMNS = new Set(['STATUS', 'READY', 'RESTARTS', 'AGE', 'IP', 'NODE']);
 
 // One finding per direction, never one per row: a new kubectl column changes every row.
 function columnFindings(doc: Table, act: Table, finding: MakeFinding): Finding[] {

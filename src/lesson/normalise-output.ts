@@ -42,6 +42,24 @@ export type OutputBlock = { kind: 'plain'; lines: OutputLine[] } | { kind: 'tabl
 
 /** Job, ReplicaSet, … pods are `<owner>-` plus 5 random characters (kubelet `utilrand.String(5)`). */
 const POD_NAME = /(?<=^|[\s/"'(])([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)-[a-z0-9]{5}(?=$|[\s"':,)])/g;
+/**
+ * A Deployment's ReplicaSets (and their pods) carry the pod-template hash, written in the alphabet
+ * of apimachinery's SafeEncodeString (no vowels, no 0/1/3, so words are not mistaken for it).
+ */
+const TEMPLATE_HASH = /(?<=[a-z0-9]-)[bcdfghjklmnpqrstvwxz2456789]{8,10}(?=-<id>|$|[\s/"':,)])/g;
+/** A CronJob names each Job `<cronjob>-<minutes since the epoch>`. */
+const SCHEDULED_TIME = /(?<=[a-z0-9]-)\d{8,10}(?=-<id>|$|[\s/"':,)])/g;
+const UID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g;
+const TIMESTAMP = /\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2}(?: [A-Z]{2,5})?)?|\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}/g;
+const IP = /\b(?:\d{1,3}\.){3}\d{1,3}(?:\/\d{1,2})?\b/g;
+/** NodePorts are drawn from 30000-32767 when the manifest does not pin one. */
+const NODE_PORT = /(?<=\d:)3[0-2]\d{3}(?=\/(?:TCP|UDP|SCTP))/g;
+/** An object's resourceVersion changes with every write anywhere in the cluster. */
+const RESOURCE_VERSION = /(?<=resourceVersion["']?:\s*["']?)\d+/g;
+/** The name of a kubeconfig context is the student's own (minikube, kind-kind, docker-desktop…). */
+const CONTEXT = /(?<=\b(?:[Cc]ontext|to context) ")[^"]+(?=")/g;
+/** An author's `...` or `…` inside a line: any text there. */
+export const INLINE_WILDCARD = /\.\.\.|…/;
 const AGE = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d|y))+$|^<unknown>$|^<invalid>$/;
 const RESTART_AGO = /\s+\((?:\d+(?:ms|s|m|h|d|y))+ ago\)/g;
 const ELLIPSIS = /^\s*(?:(?:\.\s*){3,}|…)\s*$/;
@@ -62,10 +80,21 @@ export function normaliseLine(rawLine: string, line: number): OutputLine {
   return { line, raw, tokens, text: tokens.join(' '), restartAgo, ellipsis: ELLIPSIS.test(raw) };
 }
 
-/** Normalises one cell or line: pod names become `<owner>-<id>`, ages and durations `<age>`. */
+/**
+ * Normalises one cell or line: generated names keep their owner (`web-<hash>-<id>`, `tick-<n>`),
+ * ages and durations become `<age>`, and IPs, UIDs, timestamps and NodePorts lose their values.
+ */
 export function normaliseText(text: string): string {
   return text
+    .replace(UID, '<uid>')
+    .replace(CONTEXT, '<context>')
+    .replace(RESOURCE_VERSION, '<rv>')
+    .replace(TIMESTAMP, '<time>')
+    .replace(IP, '<ip>')
+    .replace(NODE_PORT, '<nodeport>')
     .replace(POD_NAME, '$1-<id>')
+    .replace(TEMPLATE_HASH, '<hash>')
+    .replace(SCHEDULED_TIME, '<n>')
     .split(/(\s+)/)
     .map((word) => (AGE.test(word) ? '<age>' : word))
     .join('');
@@ -90,10 +119,12 @@ export function splitBlocks(text: string, firstLine = 1): OutputBlock[] {
       columns = headerColumns(line.raw);
       table = { line: line.line, header: columns.map((c) => c.name), rows: [], partial: false };
       blocks.push({ kind: 'table', table });
-    } else if (table) {
+    } else if (table && (line.ellipsis || !endsTable(line.raw, columns.length))) {
       if (line.ellipsis) table.partial = true;
       else table.rows.push(tableRow(line, columns));
     } else {
+      // A line that cannot be a row (one word under a wide header: a log line after `get pods`) ends the table.
+      table = undefined;
       const last = blocks.at(-1);
       if (last?.kind === 'plain') last.lines.push(line);
       else blocks.push({ kind: 'plain', lines: [line] });
@@ -102,10 +133,28 @@ export function splitBlocks(text: string, firstLine = 1): OutputBlock[] {
   return blocks;
 }
 
+function endsTable(raw: string, columns: number): boolean {
+  return columns >= 3 && raw.trim().split(/\s+/).length === 1;
+}
+
 function headerColumns(raw: string): { name: string; start: number }[] {
   // kubectl pads columns with 3 spaces, but a few names contain one ("NOMINATED NODE").
   const separator = raw.trim().split(/\s{2,}/).length >= 2 ? /\S+(?: \S+)*/g : /\S+/g;
   return [...raw.matchAll(separator)].map((m) => ({ name: m[0], start: m.index }));
+}
+
+/**
+ * Columns whose values belong to the cluster, not to the lesson: the node a pod landed on, a node's
+ * roles and versions. In a node list (a ROLES column) the NAME is a node's name too.
+ */
+const CLUSTER_COLUMNS: Record<string, string> = {
+  NODE: '<node>', ROLES: '<roles>', VERSION: '<version>', 'OS-IMAGE': '<os>', 'KERNEL-VERSION': '<kernel>', 'CONTAINER-RUNTIME': '<runtime>',
+};
+
+function normaliseCell(cell: string, column: string, header: string[]): string {
+  if (cell === '<none>') return cell;
+  const fixed = CLUSTER_COLUMNS[column] ?? (column === 'NAME' && header.includes('ROLES') ? '<node>' : undefined);
+  return fixed ?? normaliseText(cell);
 }
 
 function tableRow(line: OutputLine, columns: { name: string; start: number }[]): TableRow {
@@ -118,5 +167,6 @@ function tableRow(line: OutputLine, columns: { name: string; start: number }[]):
   if (cells.length !== count) {
     cells = columns.map((c, i) => line.raw.slice(c.start, columns[i + 1]?.start ?? undefined).trim());
   }
-  return { line: line.line, raw: line.raw, cells, normalised: cells.map(normaliseText), restartAgo: line.restartAgo };
+  const header = columns.map((c) => c.name);
+  return { line: line.line, raw: line.raw, cells, normalised: cells.map((c, i) => normaliseCell(c, header[i] ?? '', header)), restartAgo: line.restartAgo };
 }

@@ -7,9 +7,14 @@ import { basename, normalize } from 'node:path';
 import MarkdownIt from 'markdown-it';
 import type { Token } from 'markdown-it';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
+import { defaults } from '../config/defaults.ts';
 import type { Finding } from '../findings/finding.ts';
-import { parseAnnotation, type Expectation } from './annotations.ts';
+import { checkFileName } from '../sandbox/file-names.ts';
+import { parseAnnotation, type Claim } from './annotations.ts';
+import { isSessionBlock, splitCommandBlock } from './command-blocks.ts';
+import { keywordComments } from './html-comments.ts';
 import { LessonError } from './lesson-error.ts';
+import { markersIn, type BlockOptions } from './markers.ts';
 
 /** `line` is the first line of the step's own text (not its fence), i.e. the line an author edits. */
 export interface LessonStep {
@@ -33,6 +38,12 @@ export interface CommandStep extends LessonStep {
   kind: 'command';
   command: string;
   outputs: DocumentedOutput[];
+  /** Commands of one code block share a number: an output fence after it may show all of their output. */
+  block: number;
+  /** What `<!-- verify: … -->` markers say about this command's block. */
+  options: BlockOptions;
+  /** A command of a `<!-- verify: setup -->` marker: run, never compared, not shown to students. */
+  hidden?: boolean;
 }
 
 /** `line` is the first line of the output text inside the fence. */
@@ -45,7 +56,7 @@ export interface Annotation extends LessonStep {
   kind: 'annotation';
   /** The comment text after `expect:`. */
   expression: string;
-  expectations: Expectation[];
+  expectations: Claim[];
 }
 
 export type Step = FileStep | CommandStep | Annotation;
@@ -61,6 +72,8 @@ export interface Lesson {
   file: string;
   title: string;
   exercises: Exercise[];
+  /** Commands of `<!-- verify: cleanup -->` markers, run when the lesson ends. */
+  cleanup: CommandStep[];
 }
 
 export interface ManifestBlock {
@@ -70,14 +83,19 @@ export interface ManifestBlock {
   content: string;
 }
 
-const COMMAND_LANGS = new Set(['bash', 'sh', 'shell', 'console', 'zsh', 'terminal']);
+const COMMAND_LANGS = new Set(['bash', 'sh', 'shell', 'console', 'zsh', 'terminal', 'shell-session', 'sh-session', 'bash-session', 'session', 'shellsession']);
 const YAML_LANGS = new Set(['yaml', 'yml']);
-const OUTPUT_LANGS = new Set(['', 'text', 'txt', 'output', 'plaintext']);
-const ANNOTATION = /<!--\s*expect:([\s\S]*?)-->/g;
+const OUTPUT_LANGS = new Set(['', 'text', 'txt', 'output', 'plaintext', 'plain', 'none', 'log', 'json']);
+/** `-o yaml`, `--output=json`…: a YAML or JSON fence right after such a command is its output. */
+const PRINTS_DOCUMENT = /(?:\s-o\s*|\s--output[= ])(?:yaml|json)\b/;
 
 const markdown = new MarkdownIt({ html: true });
 
 export function parseLesson(source: string, file: string): Lesson {
+  const { maxBytes, maxCommands } = defaults.lesson;
+  if (source.length > maxBytes) {
+    throw new LessonError(file, 1, `the lesson is ${source.length} characters long, more than the limit of ${maxBytes}`, 'split it into several lessons (a lesson is parsed and run whole; see defaults.lesson in src/config/defaults.ts)');
+  }
   const { body, title: frontMatterTitle } = stripFrontMatter(source);
   const tokens = markdown.parse(body, {});
   let h1: string | undefined;
@@ -87,6 +105,10 @@ export function parseLesson(source: string, file: string): Lesson {
   let prose: { text: string; line: number }[] = [];
   let lastCommand: CommandStep | undefined;
   let quoteDepth = 0;
+  let blocks = 0;
+  // Options of the last `<!-- verify: … -->` marker, for the next code block.
+  let pending: BlockOptions = {};
+  const cleanup: CommandStep[] = [];
 
   const startExercise = (title: string, line: number) => {
     if (current.steps.length > 0) exercises.push(current);
@@ -113,6 +135,18 @@ export function parseLesson(source: string, file: string): Lesson {
       case 'html_block':
       case 'inline':
         current.steps.push(...annotationsIn(token.content, startLine, file));
+        for (const marker of markersIn(token.content, startLine, file)) {
+          if (marker.kind === 'block') {
+            pending = { ...pending, ...marker.options };
+            continue;
+          }
+          const block = ++blocks;
+          const steps = splitCommandBlock(marker.script, marker.scriptLine, 'bash').map((c): CommandStep => ({
+            kind: 'command', line: c.line, command: c.command, outputs: [], block, options: { ignoreOutput: true }, hidden: true,
+          }));
+          if (marker.kind === 'setup') current.steps.push(...steps);
+          else cleanup.push(...steps);
+        }
         if (token.type === 'inline' && tokens[i - 1]?.type === 'paragraph_open') {
           prose.push({ text: token.content, line: startLine });
         }
@@ -125,28 +159,38 @@ export function parseLesson(source: string, file: string): Lesson {
   startExercise('', 0);
 
   function handleFence(token: Token, fenceLine: number): void {
-    const words = token.info.trim().toLowerCase().split(/\s+/);
-    const lang = words[0] ?? '';
+    const info = fenceInfo(token.info);
+    const lang = info.lang;
     const contentLine = fenceLine + 1;
     const text = token.content.replace(/\n$/, '');
-    if (quoteDepth > 0 || OUTPUT_LANGS.has(lang)) {
+    const options = pending;
+    pending = {};
+    if (options.skip) return;
+    const isCommands = COMMAND_LANGS.has(lang) || (OUTPUT_LANGS.has(lang) && quoteDepth === 0 && isSessionBlock(text, lang));
+    const printsDocument = lastCommand !== undefined && lastCommand.outputs.length === 0 && PRINTS_DOCUMENT.test(lastCommand.command);
+    if (!isCommands && (quoteDepth > 0 || OUTPUT_LANGS.has(lang) || (YAML_LANGS.has(lang) && printsDocument))) {
       // Output belongs to the command before it; an output block with no command is prose.
       if (lastCommand && text.trim() !== '') lastCommand.outputs.push({ line: contentLine, text });
       return;
     }
-    if (YAML_LANGS.has(lang) && !words.includes('fragment')) {
-      checkManifest(token.content, contentLine, file);
-      const named = fileNameFromProse(prose);
+    if (YAML_LANGS.has(lang) && !info.words.includes('fragment')) {
+      if (!checkManifest(token.content, contentLine, file)) return;
+      const named = options.fileName ?? info.fileName;
+      const fromProse = named ? undefined : fileNameFromProse(prose);
       const step: FileStep = named
-        ? { kind: 'file', line: contentLine, fileName: named.name, content: token.content, nameSource: 'prose', nameLine: named.line }
-        : { kind: 'file', line: contentLine, fileName: '', content: token.content, nameSource: 'next-apply' };
+        ? { kind: 'file', line: contentLine, fileName: named, content: token.content, nameSource: 'prose', nameLine: fenceLine }
+        : fromProse
+          ? { kind: 'file', line: contentLine, fileName: fromProse.name, content: token.content, nameSource: 'prose', nameLine: fromProse.line }
+          : { kind: 'file', line: contentLine, fileName: '', content: token.content, nameSource: 'next-apply' };
       current.steps.push(step);
       prose = [];
       lastCommand = undefined;
       return;
     }
-    if (COMMAND_LANGS.has(lang)) {
-      for (const step of commandSteps(token.content, contentLine)) {
+    if (isCommands) {
+      const block = ++blocks;
+      for (const c of splitCommandBlock(text, contentLine, lang)) {
+        const step: CommandStep = { kind: 'command', line: c.line, command: c.command, outputs: c.outputs, block, options };
         current.steps.push(step);
         lastCommand = step;
       }
@@ -154,9 +198,17 @@ export function parseLesson(source: string, file: string): Lesson {
     }
   }
 
-  const lesson: Lesson = { file, title: frontMatterTitle ?? h1 ?? basename(file, '.md'), exercises };
+  const lesson: Lesson = { file, title: frontMatterTitle ?? h1 ?? basename(file, '.md'), exercises, cleanup };
   for (const exercise of exercises) if (exercise.title === '') exercise.title = lesson.title;
   nameFilesFromApplies(lesson);
+  const commands = exercises.flatMap((e) => e.steps).filter((s) => s.kind === 'command');
+  const over = commands[maxCommands];
+  if (over) throw new LessonError(file, over.line, `more than ${maxCommands} commands (${commands.length})`, 'split the lesson; each command runs on a cluster and costs seconds');
+  // Refused before any cluster starts: the harness would write these files outside the working directory.
+  for (const step of exercises.flatMap(fileSteps)) {
+    const check = checkFileName(step.fileName);
+    if (!check.ok) throw new LessonError(file, step.nameLine ?? step.line, check.problem, check.fix);
+  }
   const runnable = exercises.some((e) => e.steps.some((s) => s.kind !== 'annotation'));
   if (!runnable) {
     throw new LessonError(file, 1, 'nothing to verify: the lesson has no ```yaml manifest and no ```bash command', 'add fenced ```yaml and ```bash blocks (other fence languages are not run)');
@@ -217,14 +269,14 @@ function stripFrontMatter(source: string): { body: string; title?: string } {
 }
 
 function annotationsIn(content: string, startLine: number, file: string): Annotation[] {
-  return [...content.matchAll(ANNOTATION)].map((m) => {
-    const line = startLine + (content.slice(0, m.index).match(/\n/g)?.length ?? 0);
-    const expression = (m[1] ?? '').trim();
-    return { kind: 'annotation', line, expression, expectations: parseAnnotation(m[0], line, file) };
-  });
+  if (!content.includes('expect:')) return [];
+  return keywordComments(content, startLine, 'expect', file).map((c) => ({
+    kind: 'annotation', line: c.line, expression: c.body.trim(), expectations: parseAnnotation(content.slice(c.open, c.close + 3), c.line, file),
+  }));
 }
 
-function checkManifest(content: string, firstLine: number, file: string): void {
+/** Throws on YAML a student's kubectl would refuse; false for an excerpt (neither apiVersion nor kind). */
+function checkManifest(content: string, firstLine: number, file: string): boolean {
   const lineAt = (offset: number) => firstLine + (content.slice(0, offset).match(/\n/g)?.length ?? 0);
   for (const doc of parseAllDocuments(content)) {
     const error = doc.errors[0];
@@ -236,11 +288,31 @@ function checkManifest(content: string, firstLine: number, file: string): void {
       throw new LessonError(file, line, `YAML does not parse: ${reason}`, 'correct the YAML (indentation, a missing ":" or an unclosed quote); kubectl would reject it too', { cause: error });
     }
     if (doc.contents === null) continue;
-    const manifest: unknown = doc.toJS();
+    const manifest: unknown = toJsBounded(doc, lineAt(doc.range[0]), file);
     const missing = ['apiVersion', 'kind'].filter((k) => !(manifest && typeof manifest === 'object' && k in manifest));
+    // A lone excerpt ("set spec.replicas: 5") is prose, not a file: it has neither field.
+    if (missing.length === 2 && parseAllDocuments(content).length === 1) return false;
     if (missing.length > 0) {
       throw new LessonError(file, lineAt(doc.contents.range?.[0] ?? doc.range[0]), `YAML document has no ${missing.join(' and ')}`, 'add e.g. "apiVersion: batch/v1" and "kind: Job"; if the block is only an excerpt, open it with ```yaml fragment so it is not applied');
     }
+  }
+  return true;
+}
+
+/** The language and attributes of a fence: ```yaml title="job.yaml"```, ```{.bash}```, ```shell {linenos=true}```. */
+function fenceInfo(raw: string): { lang: string; words: string[]; fileName?: string } {
+  const words = raw.trim().toLowerCase().split(/\s+/).filter(Boolean);
+  const lang = (words[0] ?? '').replace(/^\{?\.?/, '').replace(/[},]$/, '');
+  const named = /\b(?:title|file|filename|name)\s*=\s*["']?([\w./-]+\.(?:ya?ml|json))/i.exec(raw)?.[1];
+  return { lang, words, ...(named ? { fileName: named } : {}) };
+}
+
+/** A YAML "billion laughs" (aliases of aliases) would expand exponentially: refuse past a few aliases. */
+function toJsBounded(doc: ReturnType<typeof parseAllDocuments>[number], line: number, file: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: defaults.lesson.maxYamlAliases });
+  } catch (error) {
+    throw new LessonError(file, line, `YAML document uses its aliases (*name) too often: ${(error as Error).message}`, `write the values out; a manifest needs no more than ${defaults.lesson.maxYamlAliases} alias expansions`, { cause: error });
   }
 }
 
@@ -257,41 +329,6 @@ function fileNameFromProse(paragraphs: { text: string; line: number }[]): { name
   return undefined;
 }
 
-function commandSteps(content: string, firstLine: number): CommandStep[] {
-  const lines = content.replace(/\n$/, '').split('\n');
-  // In a ```console transcript with `$ ` prompts the other lines are the output.
-  const prompted = lines.some((l) => /^\s*\$ /.test(l));
-  const steps: CommandStep[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i] ?? '';
-    const line = firstLine + i;
-    if (prompted && !/^\s*\$ /.test(raw)) {
-      const last = steps.at(-1);
-      if (!last) continue;
-      const out = last.outputs.at(-1);
-      if (out && out.line + out.text.split('\n').length === line) out.text += `\n${raw}`;
-      else last.outputs.push({ line, text: raw });
-      continue;
-    }
-    let command = raw.replace(/^\s*\$ /, '').trim();
-    if (command === '' || command.startsWith('#')) continue;
-    while (command.endsWith('\\') && i + 1 < lines.length) {
-      command = `${command.slice(0, -1).trimEnd()} ${(lines[++i] ?? '').trim()}`;
-    }
-    const heredoc = /<<-?\s*['"]?(\w+)['"]?/.exec(command)?.[1];
-    if (heredoc) {
-      // The body of `cat <<EOF` belongs to the same shell command, not to new steps.
-      while (i + 1 < lines.length) {
-        const next = lines[++i] ?? '';
-        command += `\n${next}`;
-        if (next.trim() === heredoc) break;
-      }
-    }
-    steps.push({ kind: 'command', line, command, outputs: [] });
-  }
-  return steps;
-}
-
 /** The file of the first `kubectl apply|create -f FILE` among the steps, stopping at the next file. */
 function nextApply(steps: Step[]): { file: string; step: CommandStep } | undefined {
   for (const step of steps) {
@@ -304,7 +341,7 @@ function nextApply(steps: Step[]): { file: string; step: CommandStep } | undefin
 }
 
 export function appliedFile(command: string): string | undefined {
-  for (const simple of command.split(/&&|\|\||[;|\n]/)) {
+  for (const simple of command.replace(/\\\n/g, ' ').split(/&&|\|\||[;|\n]/)) {
     const words = simple.trim().split(/\s+/);
     const k = words.indexOf('kubectl');
     if (k < 0 || !words.slice(k + 1).some((w) => w === 'apply' || w === 'create')) continue;

@@ -1,24 +1,35 @@
-// Verifies a lesson as a student would follow it: files created under the lesson's own names in
-// an empty scratch directory, each command run in order against the cluster (kubectl first on
-// PATH), its output compared with the one the lesson documents, and the lesson's <!-- expect: -->
-// claims checked once the exercise has settled. Everything becomes findings for the author.
-import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+// Verifies a lesson as a student would follow it: one terminal (a shell whose variables, functions
+// and working directory carry over), files created under the lesson's own names in an empty scratch
+// directory, each command run in order against the cluster (kubectl of the cluster's version first
+// on PATH), its output compared with the one the lesson documents — looking again, with a bounded
+// wait, while the cluster is still getting there — and the lesson's <!-- expect: --> claims checked
+// once the exercise has settled. Everything becomes findings for the author.
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { CoreV1Api } from '@kubernetes/client-node';
 import { execa } from 'execa';
-import YAML from 'yaml';
 import type { StartedCluster } from '../cluster-providers/cluster-provider.ts';
 import { defaults } from '../config/defaults.ts';
 import { HarnessError } from '../errors/harness-error.ts';
 import type { Finding } from '../findings/finding.ts';
 import { evaluateExpectation } from '../lesson/annotations.ts';
-import { compareOutput } from '../lesson/compare-output.ts';
+import { standInFor } from '../images/image-reference.ts';
+import { loadImagesConfig } from '../images/images-config.ts';
+import { evaluateObjectClaim, type ObjectClaim } from '../lesson/object-claims.ts';
+import { compareOutput, type OutputComparison } from '../lesson/compare-output.ts';
 import { fileNameFindings, parseLesson, type CommandStep, type Exercise, type Lesson } from '../lesson/parse-lesson.ts';
 import { createNamespace, deleteNamespace } from '../kube/namespace.ts';
 import type { CommandReport, ExerciseReport, ExpectationReport, VerificationReport } from '../report/verification-report.ts';
+import { hostExecutor, type CommandExecutor, type CommandResult } from '../shell/command-executor.ts';
+import { LessonShell } from '../shell/lesson-shell.ts';
+import { createLessonCredentials, type LessonCredentials } from '../sandbox/lesson-credentials.ts';
+import { createSandbox } from '../sandbox/sandbox.ts';
 import { TimelineRecorder } from '../timeline/recorder.ts';
-import type { Timeline } from '../timeline/timeline.ts';
+import { Timeline } from '../timeline/timeline.ts';
+import { documentsFailure, isBackground, isEndless, isReadOnly, SERVING } from './command-kinds.ts';
 import { exerciseFacts, reportPods } from './lesson-facts.ts';
+import { substituteNames, type LiveObject } from './lesson-names.ts';
 
 export interface VerifyOptions {
   lessonPath: string;
@@ -26,14 +37,15 @@ export interface VerifyOptions {
   log?: (line: string) => void;
   exerciseTimeoutMs?: number;
   commandTimeoutMs?: number;
+  /** How long a command's output may take to become what the lesson shows. */
+  eventualTimeoutMs?: number;
+  /** The whole lesson, so no lesson keeps a CI job busy for longer. */
+  lessonTimeoutMs?: number;
 }
 
-/** Commands that never end by themselves; they are stopped when their exercise has settled. */
-const endless = /(\s--watch\b|\s-w(\s|$)|\blogs\b.*\s(-f|--follow)\b)/;
-/** Commands that only look: safe to run again (see runCommand). */
-const readOnly = /^kubectl\s+(get|describe|logs|top)\b/;
-/** Pod states that will not change without a fix: the exercise is over for the harness. */
-const stuckStates = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull', 'CreateContainerConfigError', 'CreateContainerError']);
+type Report = (severity: Finding['severity'], line: number, title: string, lessonSays: string, clusterDid: string, suggestion: string) => void;
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export async function loadLesson(lessonPath: string): Promise<Lesson> {
   const source = await readFile(lessonPath, 'utf8').catch((error: NodeJS.ErrnoException) => {
@@ -42,191 +54,471 @@ export async function loadLesson(lessonPath: string): Promise<Lesson> {
   return parseLesson(source, lessonPath);
 }
 
-/** Job names a set of manifests creates. */
-function jobNames(contents: string[]): string[] {
-  return contents.flatMap((c) => YAML.parseAllDocuments(c).map((d) => d.toJS() as { kind?: string; metadata?: { name?: string } } | null))
-    .filter((o) => o?.kind === 'Job' && o.metadata?.name).map((o) => o?.metadata?.name ?? '');
-}
-
-function settled(timeline: Timeline, jobs: string[]): { done: boolean; stuck: string[] } {
-  const lives = timeline.lifetimes();
-  const stuck = lives.filter((p) => p.deletedAt === undefined && stuckStates.has(p.statuses.at(-1) ?? '')).map((p) => `${p.name}: ${p.statuses.at(-1)}`);
-  if (stuck.length) return { done: true, stuck };
-  // A Job is done when it reached a terminal condition, or when the lesson deleted it.
-  const jobsDone = jobs.every((name) => {
-    const last = timeline.forJob(name).lastJob();
-    return last?.type === 'DELETED' || last?.conditions.some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
-  });
-  const podsDone = lives.every((p) => p.deletedAt !== undefined || (p.finishedAt !== undefined && !p.deleting));
-  return { done: jobsDone && podsDone, stuck };
+/** Namespaces a lesson names (`-n shop`, `namespace: shop`, `create namespace shop`): watched from the start. */
+export function namespacesNamed(lesson: Lesson): string[] {
+  const names = new Set<string>();
+  const add = (name: string | undefined): void => {
+    if (name && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) && !['default', 'kube-system', 'kube-public', 'kube-node-lease'].includes(name)) names.add(name);
+  };
+  for (const step of lesson.exercises.flatMap((e) => e.steps)) {
+    const text = step.kind === 'command' ? step.command : step.kind === 'file' ? step.content : '';
+    for (const m of text.matchAll(/(?:\s-n\s*|\s--namespace[= ])([a-z0-9-]+)/g)) add(m[1]);
+    for (const m of text.matchAll(/\bcreate\s+(?:namespace|ns)\s+([a-z0-9-]+)/g)) add(m[1]);
+    for (const m of text.matchAll(/^\s*namespace:\s*["']?([a-z0-9-]+)/gm)) add(m[1]);
+    for (const m of text.matchAll(/kind:\s*Namespace[\s\S]*?name:\s*["']?([a-z0-9-]+)/g)) add(m[1]);
+  }
+  return [...names];
 }
 
 export async function verifyLesson(options: VerifyOptions): Promise<VerificationReport> {
-  const log = options.log ?? (() => undefined);
-  const exerciseTimeoutMs = options.exerciseTimeoutMs ?? defaults.timeouts.exerciseMs;
-  const commandTimeoutMs = options.commandTimeoutMs ?? defaults.timeouts.commandMs;
   const lesson = await loadLesson(options.lessonPath);
-  const file = options.lessonPath;
-  const { cluster } = options;
-  const startedAt = Date.now();
-
-  const scratch = await mkdtemp(path.join(os.tmpdir(), 'lesson-'));
-  const namespace = await createNamespace(cluster.kubeConfig, 'lh-lesson');
-  // The student's kubeconfig: the cluster's, with our namespace as the current one.
-  const kubeconfig = path.join(scratch, '.kubeconfig');
-  await copyFile(cluster.kubeconfigPath, kubeconfig);
-  const kubectl = cluster.kubectlDir ? path.join(cluster.kubectlDir, 'kubectl') : 'kubectl';
-  await execa(kubectl, ['--kubeconfig', kubeconfig, 'config', 'set-context', '--current', `--namespace=${namespace}`]);
-  const env = { KUBECONFIG: kubeconfig, PATH: `${cluster.kubectlDir ? `${cluster.kubectlDir}:` : ''}${process.env.PATH ?? ''}` };
-  const recorder = new TimelineRecorder(cluster.kubeConfig, namespace);
-  await recorder.start();
-  const staticFindings = fileNameFindings(lesson);
-  const exercises: ExerciseReport[] = [];
+  const run = await LessonRun.start(lesson, options);
   try {
-    for (const exercise of lesson.exercises) {
-      exercises.push(await runExercise(exercise));
-    }
+    return await run.verify();
   } finally {
-    await recorder.stop();
-    await deleteNamespace(cluster.kubeConfig, namespace);
-    await rm(scratch, { recursive: true, force: true });
+    await run.close();
   }
-  return { lesson: file, startedAt, durationMs: Date.now() - startedAt, cluster: { provider: cluster.provider, version: cluster.version }, exercises };
+}
 
-  async function runExercise(exercise: Exercise): Promise<ExerciseReport> {
-    const began = Date.now();
-    const findings: Finding[] = staticFindings.filter((f) => f.exercise === exercise.title);
-    const commands: CommandReport[] = [];
-    const files = exercise.steps.flatMap((s) => (s.kind === 'file' ? [s] : []));
-    const jobs = jobNames(files.map((f) => f.content));
-    const finding = (severity: Finding['severity'], line: number, title: string, lessonSays: string, clusterDid: string, suggestion: string): void => {
-      findings.push({ severity, file, line, exercise: exercise.title, title, lessonSays, clusterDid, suggestion });
+/** One run of one lesson: its scratch directory, namespace, terminal and recorder. */
+class LessonRun {
+  readonly #log: (line: string) => void;
+  readonly #limits: { exerciseMs: number; commandMs: number; eventualMs: number; lessonMs: number };
+  readonly #staticFindings: Finding[];
+  readonly #startedAt = Date.now();
+  readonly #background = new AbortController();
+  /** Which lesson line each object first appeared after, so a stuck pod is reported where it was made. */
+  readonly #madeAt: { at: number; line: number }[] = [];
+  readonly #reportedStuck = new Set<string>();
+  #deadlinePassed = false;
+
+  private constructor(
+    readonly lesson: Lesson,
+    readonly options: VerifyOptions,
+    readonly scratch: string,
+    readonly namespace: string,
+    readonly executor: CommandExecutor,
+    readonly shell: LessonShell,
+    readonly recorder: TimelineRecorder,
+    readonly nodes: string[],
+    readonly credentials: LessonCredentials,
+  ) {
+    this.#log = options.log ?? (() => undefined);
+    this.#limits = {
+      exerciseMs: options.exerciseTimeoutMs ?? defaults.timeouts.exerciseMs,
+      commandMs: options.commandTimeoutMs ?? defaults.timeouts.commandMs,
+      eventualMs: options.eventualTimeoutMs ?? defaults.timeouts.eventualMs,
+      lessonMs: options.lessonTimeoutMs ?? defaults.timeouts.lessonMs,
     };
-    const untilSettled = async (what: string): Promise<void> => {
-      await recorder.waitUntil(what, (t) => settled(t, jobs).done, exerciseTimeoutMs).catch((error: Error) => {
-        finding('error', exercise.line, 'exercise did not settle', `the exercise's Jobs (${jobs.join(', ') || 'none'}) finish`, error.message.split('\nTimeline:')[0] ?? error.message,
-          'check the manifest: a Job that never ends keeps students waiting too');
-      });
+    this.#staticFindings = fileNameFindings(lesson);
+  }
+
+  static async start(lesson: Lesson, options: VerifyOptions): Promise<LessonRun> {
+    const { cluster } = options;
+    const log = options.log ?? (() => undefined);
+    const scratch = await mkdtemp(path.join(os.tmpdir(), 'lesson-'));
+    // Undone in reverse if a later step fails, so a failed start leaves nothing behind.
+    const undo: (() => Promise<unknown>)[] = [() => rm(scratch, { recursive: true, force: true })];
+    try {
+      const namespace = await createNamespace(cluster.kubeConfig, 'lh-lesson');
+      undo.push(() => deleteNamespace(cluster.kubeConfig, namespace));
+      // Made before the sandbox takes scratch over (it chowns it), so that the commands can write them.
+      const stateDir = path.join(scratch, '.lesson-shell');
+      await mkdir(stateDir);
+      await mkdir(path.join(scratch, '.kube'), { mode: 0o700 });
+      // The student's kubeconfig: a least-privilege identity with our namespace as the current one;
+      // the harness keeps its admin KubeConfig for watching and cleaning up.
+      const credentials = await createLessonCredentials(cluster.kubeConfig, { namespace, kubeconfigPath: path.join(scratch, '.kube', 'config'), log });
+      undo.push(() => credentials.revoke());
+      const executor = await LessonRun.#executor(options, scratch, credentials);
+      undo.push(() => executor.dispose());
+      const shell = await LessonShell.create(executor, stateDir);
+      const recorder = new TimelineRecorder(cluster.kubeConfig, namespace, { followNewNamespaces: true });
+      undo.push(() => recorder.stop());
+      await recorder.start();
+      await Promise.all(namespacesNamed(lesson).map((ns) => recorder.watchNamespace(ns)));
+      const nodes = (await cluster.kubeConfig.makeApiClient(CoreV1Api).listNode().catch(() => ({ items: [] }))).items.map((n) => n.metadata?.name ?? '');
+      return new LessonRun(lesson, options, scratch, namespace, executor, shell, recorder, nodes, credentials);
+    } catch (error) {
+      for (const step of undo.reverse()) await step().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Lesson commands run in a sandbox; on the host only when the operator says so (trusted lessons). */
+  static async #executor(options: VerifyOptions, scratch: string, credentials: LessonCredentials): Promise<CommandExecutor> {
+    const { cluster } = options;
+    if (defaults.sandboxed) {
+      return createSandbox({ scratch, kubectlDir: cluster.kubectlDir, kubeconfig: credentials.kubeconfigPath, apiServer: credentials.apiServer, limits: { timeoutMs: defaults.timeouts.commandMs } });
+    }
+    options.log?.('  WARNING: LESSON_HARNESS_SANDBOX=0: lesson commands run on the host, unsandboxed');
+    // A student's shell: their PATH with the cluster's kubectl first, their HOME; none of the harness's variables.
+    const env = {
+      PATH: `${cluster.kubectlDir ? `${cluster.kubectlDir}:` : ''}/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
+      HOME: scratch, KUBECONFIG: credentials.kubeconfigPath, LANG: 'C.UTF-8', TERM: 'dumb', USER: 'student',
     };
-    log(`\n▶ ${exercise.title} (line ${exercise.line})`);
+    return hostExecutor({ cwd: scratch, env, outputLimitBytes: defaults.sandbox.outputBytes, defaultTimeoutMs: defaults.timeouts.commandMs });
+  }
 
-    for (const step of exercise.steps) {
-      if (step.kind === 'file') {
-        await writeFile(path.join(scratch, step.fileName), step.content);
-        log(`  ✎ ${step.fileName} (line ${step.line})`);
-      } else if (step.kind === 'command') {
-        commands.push(await runCommand(step, exercise, finding, jobs, untilSettled));
-      }
-    }
-    await untilSettled(`exercise "${exercise.title}" to settle`);
-    for (const stuck of settled(recorder.timeline, jobs).stuck) {
-      finding('error', files[0]?.line ?? exercise.line, 'pod cannot start', 'the pods run', stuck, 'check the image name and the pod spec of the manifest');
-    }
-
-    const expectations: ExpectationReport[] = [];
-    const jobTimeline = recorder.timeline.forJob(jobs.at(-1) ?? '');
-    const facts = exerciseFacts(jobTimeline);
-    for (const step of exercise.steps) {
-      if (step.kind !== 'annotation') continue;
-      for (const expectation of step.expectations) {
-        const result = evaluateExpectation(expectation, facts);
-        expectations.push({ expression: step.expression.trim(), line: step.line, ok: result.ok, message: result.message });
-        if (!result.ok) finding('error', step.line, `claim not true: ${expectation.subject}`, `${expectation.subject} ${String(result.expected)}`, `${expectation.subject} is ${String(result.actual)}`, 'correct the prose this annotation marks (and the annotation with it)');
+  async verify(): Promise<VerificationReport> {
+    const exercises: ExerciseReport[] = [];
+    for (const exercise of this.lesson.exercises) exercises.push(await this.#exercise(exercise));
+    const cleanup = this.lesson.cleanup;
+    if (cleanup.length > 0) {
+      this.#log('\n▶ clean-up (<!-- verify: cleanup -->)');
+      for (const step of cleanup) {
+        const result = await this.shell.run(step.command, { timeoutMs: this.#limits.commandMs });
+        this.#log(`  $ ${step.command} → exit ${result.exitCode}`);
       }
     }
     return {
-      title: exercise.title, line: exercise.line, durationMs: Date.now() - began, findings, commands, expectations,
-      pods: jobs.flatMap((j) => reportPods(recorder.timeline.forJob(j), recorder.startedAt)),
+      lesson: this.options.lessonPath, startedAt: this.#startedAt, durationMs: Date.now() - this.#startedAt,
+      cluster: { provider: this.options.cluster.provider, version: this.options.cluster.version }, exercises,
     };
   }
 
-  async function runCommand(step: CommandStep, exercise: Exercise, finding: (s: Finding['severity'], line: number, title: string, says: string, did: string, fix: string) => void,
-    jobs: string[], untilSettled: (what: string) => Promise<void>): Promise<CommandReport> {
-    const command = substitutePodNames(step, finding);
-    log(`  $ ${command}`);
+  async close(): Promise<void> {
+    this.#background.abort();
+    await this.executor.dispose();
+    await this.recorder.stop();
+    await this.credentials.revoke().catch(() => undefined);
+    const { kubeConfig } = this.options.cluster;
+    // Namespaces the lesson created are the lesson's: remove them with ours (never one that existed before).
+    const core = kubeConfig.makeApiClient(CoreV1Api);
+    for (const ns of this.recorder.namespaces) {
+      const found = ns === this.namespace ? undefined : await core.readNamespace({ name: ns }).catch(() => undefined);
+      const created = found?.metadata?.creationTimestamp ? new Date(found.metadata.creationTimestamp).getTime() : 0;
+      if (found && created >= this.#startedAt - 1_000) await deleteNamespace(kubeConfig, ns);
+    }
+    await deleteNamespace(kubeConfig, this.namespace);
+    await rm(this.scratch, { recursive: true, force: true });
+  }
+
+  async #exercise(exercise: Exercise): Promise<ExerciseReport> {
     const began = Date.now();
-    let result = await run(command, untilSettled);
+    const from = this.recorder.now();
+    const file = this.options.lessonPath;
+    const findings: Finding[] = this.#staticFindings.filter((f) => f.exercise === exercise.title);
+    const report: Report = (severity, line, title, lessonSays, clusterDid, suggestion) => {
+      findings.push({ severity, file, line, exercise: exercise.title, title, lessonSays, clusterDid, suggestion });
+    };
+    const commands: CommandReport[] = [];
+    this.#log(`\n▶ ${exercise.title} (line ${exercise.line})`);
+
+    for (const step of exercise.steps) {
+      if (this.#overDeadline(step.line, report)) break;
+      if (step.kind === 'file') {
+        // Refused names were caught at parse time; here a symlink an earlier command made.
+        const refused = await this.executor.writeFile(step.fileName, step.content).then(() => undefined, (error: HarnessError) => error);
+        if (refused) report('error', step.nameLine ?? step.line, 'file not written', `create ${step.fileName}`, refused.message.split('\n')[0] ?? '', refused.fix ?? '');
+        else this.#log(`  ✎ ${step.fileName} (line ${step.line})`);
+      } else if (step.kind === 'command') {
+        commands.push(await this.#command(step, exercise, report));
+      }
+    }
+
+    await this.#settle(exercise, report);
+    const timeline = exerciseTimeline(this.recorder.timeline, from);
+    const expectations: ExpectationReport[] = [];
+    const lastJob = timeline.jobs.at(-1)?.name;
+    const facts = exerciseFacts(lastJob ? timeline.forJob(lastJob) : timeline);
+    for (const step of exercise.steps) {
+      if (step.kind !== 'annotation') continue;
+      for (const claim of step.expectations) {
+        if (claim.kind === 'object') {
+          const result = await this.#objectClaim(claim);
+          expectations.push({ expression: claim.source, line: claim.line, ok: result.ok, message: result.message });
+          if (!result.ok) report('error', claim.line, `claim not true: ${claim.resource} ${claim.pathText}`, claim.source, `${claim.resource} ${claim.pathText} is ${result.actual}`, 'correct the prose this annotation marks (and the annotation with it)');
+          continue;
+        }
+        const result = evaluateExpectation(claim, facts);
+        expectations.push({ expression: step.expression.trim(), line: step.line, ok: result.ok, message: result.message });
+        if (!result.ok) report('error', step.line, `claim not true: ${claim.subject}`, `${claim.subject} ${String(result.expected)}`, `${claim.subject} is ${String(result.actual)}`, 'correct the prose this annotation marks (and the annotation with it)');
+      }
+    }
+    return { title: exercise.title, line: exercise.line, durationMs: Date.now() - began, findings, commands, expectations, pods: reportPods(timeline, this.recorder.startedAt) };
+  }
+
+  /** Reads the object as the API has it now, looking again (bounded) while the cluster may still change. */
+  async #objectClaim(claim: ObjectClaim): Promise<{ ok: boolean; actual: string; message: string }> {
+    const kubectl = this.options.cluster.kubectlDir ? path.join(this.options.cluster.kubectlDir, 'kubectl') : 'kubectl';
+    const read = async (): Promise<unknown> => {
+      const got = await execa(kubectl, ['--kubeconfig', this.options.cluster.kubeconfigPath, '-n', claim.namespace ?? this.namespace, 'get', claim.resource, '-o', 'json'], { reject: false, timeout: 15_000 });
+      return got.exitCode === 0 ? JSON.parse(got.stdout) as unknown : undefined;
+    };
+    const deadline = Date.now() + this.#limits.eventualMs;
+    let result = evaluateObjectClaim(claim, await read());
+    let previous = result.actual;
+    while (!result.ok && Date.now() < deadline) {
+      await sleep(1_000);
+      result = evaluateObjectClaim(claim, await read());
+      if (this.recorder.store.state(this.recorder.now()).quiescent && result.actual === previous) break;
+      previous = result.actual;
+    }
+    return result;
+  }
+
+  /** Waits (bounded) until nothing the exercise made is still changing by itself; reports what is stuck. */
+  async #settle(exercise: Exercise, report: Report): Promise<void> {
+    const state = () => this.recorder.store.state(this.recorder.now());
+    await this.recorder.waitUntil(`exercise "${exercise.title}" to settle`, () => state().settled, this.#limits.exerciseMs).catch((error: Error) => {
+      const waiting = state().waiting;
+      // A Job that never ends is the lesson's problem; a pod that never gets Ready may be its point.
+      const severity = waiting.some((w) => w.startsWith('job/')) ? 'error' : 'warning';
+      report(severity, exercise.line, 'exercise did not settle', 'what the exercise starts comes to rest (Jobs finish, rollouts complete)',
+        `${waiting.join('; ')}\n${error.message.split('\nTimeline:')[0] ?? ''}`, 'check the manifests: a Job that never ends or a rollout that never completes keeps students waiting too');
+    });
+    for (const stuck of state().stuck) {
+      if (this.#reportedStuck.has(stuck)) continue;
+      this.#reportedStuck.add(stuck);
+      const pull = /ErrImagePull|ImagePullBackOff|InvalidImageName/.test(stuck);
+      const line = this.#lineOf(stuck) ?? exercise.line;
+      if (!pull) {
+        report('error', line, 'pod cannot start', 'the pods run', stuck, 'check the pod spec of the manifest (the referenced ConfigMap, Secret or command)');
+        continue;
+      }
+      const images = await this.#imagesWithoutStandIn(stuck);
+      report('error', line, images.length ? `pod cannot start: no stand-in for ${images.join(', ')}` : 'pod cannot start: its image cannot be pulled', 'the pods run', stuck,
+        images.length
+          ? `Offline (local and kind providers) every image needs a stand-in: add ${images.join(', ')} to config/images.yaml, or use an image that has one (the harness lists them at start).`
+          : 'check the image name and tag: a student\'s cluster cannot pull it either');
+    }
+  }
+
+  /** Images of a stuck pod that no entry of config/images.yaml stands in for. */
+  async #imagesWithoutStandIn(stuck: string): Promise<string[]> {
+    const name = /^\w+\/([^:]+)/.exec(stuck)?.[1];
+    const pod = this.recorder.store.live('Pod').find((p) => p.metadata?.name === name);
+    const specs = [...((pod?.spec?.initContainers as { image?: string }[] | undefined) ?? []), ...((pod?.spec?.containers as { image?: string }[] | undefined) ?? [])];
+    const { images } = await loadImagesConfig().catch(() => ({ images: [] }));
+    return [...new Set(specs.map((c) => c.image ?? '').filter((image) => image && !standInFor(image, images)))];
+  }
+
+  #lineOf(stuck: string): number | undefined {
+    const name = /^\w+\/([^:]+)/.exec(stuck)?.[1];
+    const seen = this.recorder.store.all().find((s) => s.object.metadata?.name === name)?.firstSeenAt;
+    if (seen === undefined) return undefined;
+    return this.#madeAt.filter((m) => m.at <= seen).at(-1)?.line;
+  }
+
+  #overDeadline(line: number, report: Report): boolean {
+    if (Date.now() - this.#startedAt <= this.#limits.lessonMs) return false;
+    if (!this.#deadlinePassed) {
+      this.#deadlinePassed = true;
+      report('error', line, 'lesson deadline passed', `the lesson finishes within ${this.#limits.lessonMs / 1000} s`, `stopped before line ${line}; the rest was not run`,
+        'shorten the waits of the lesson, or raise LESSON_HARNESS_LESSON_TIMEOUT_MS for this course');
+    }
+    return true;
+  }
+
+  /** Objects a student can see now, oldest first, for name look-ups. */
+  #live(): LiveObject[] {
+    return [
+      ...this.recorder.store.live().filter((o) => !o.metadata?.deletionTimestamp).map((o) => ({ kind: o.kind ?? '', name: o.metadata?.name ?? '' })),
+      ...this.nodes.map((name) => ({ kind: 'Node', name })),
+    ];
+  }
+
+  async #command(step: CommandStep, exercise: Exercise, report: Report): Promise<CommandReport> {
+    const began = Date.now();
+    this.#madeAt.push({ at: this.recorder.now(), line: step.line });
+    // Names are looked up again on every look: the pod a student would pick may be new.
+    const prepared = (): string => substituteNames(step.command, this.#live()).command;
+    const first = substituteNames(step.command, this.#live());
+    for (const r of first.replaced) {
+      report('info', step.line, r.placeholder ? 'placeholder filled in' : 'name from the author\'s run replaced', r.from, `this run's object is ${r.to}`,
+        r.placeholder ? 'nothing to fix: a student fills it in the same way' : `say where the name comes from ("the pod name from kubectl get pods"), or select by label/owner (e.g. kubectl logs deployment/web)`);
+    }
+    if (first.unresolved.length > 0) {
+      report('warning', step.line, `placeholder not run: ${first.unresolved.join(', ')}`, step.command, 'no object fills this placeholder; the command was not run',
+        'use a real name, or mark the block with <!-- verify: skip --> if it is only an example');
+      return { command: step.command, line: step.line, exitCode: 0, output: '', durationMs: 0 };
+    }
+    const command = first.command;
+    this.#log(`  $ ${command.split('\n')[0]}${command.includes('\n') ? ' …' : ''}${step.hidden ? '   (hidden setup)' : ''}`);
+    const toDefault = (text: string): string => text.replaceAll(this.namespace, 'default');
+    const compareWith = step.options.ignoreOutput || step.hidden ? [] : step.outputs;
+    const compare = (output: string): OutputComparison | undefined => (compareWith.length ? compareOutput(compareWith, toDefault(output), { file: this.options.lessonPath, exercise: exercise.title, command: step.command }) : undefined);
+    const failureShown = documentsFailure(step.outputs);
+    const exitOk = (r: CommandResult): boolean => (step.options.exitCode !== undefined ? r.exitCode === step.options.exitCode : r.exitCode === 0 || r.stopped || (failureShown && r.exitCode !== 0));
+    const judge = (r: CommandResult): { ok: boolean; comparison?: OutputComparison } => {
+      const comparison = compare(r.output);
+      return { ok: exitOk(r) && !r.timedOut && !(comparison?.findings.some((f) => f.severity === 'error') ?? false), ...(comparison ? { comparison } : {}) };
+    };
+
+    if (step.options.background || isBackground(command)) return this.#startInBackground(step, command, began);
+
+    let result = isEndless(command)
+      ? await this.#endless(command, step, (output) => judge({ exitCode: 0, output, timedOut: false, stopped: true, truncated: false }).ok)
+      : await this.shell.run(command, { timeoutMs: step.options.timeoutMs ?? this.#limits.commandMs });
+    let verdict = judge(result);
+
     // A student whose file has another name than the command expects would rename it and go on;
     // do the same so the rest of the exercise is still verified (the name clash is its own finding).
-    const missing = /the path "([^"]+)" does not exist/.exec(result.output);
-    const source = exercise.steps.filter((s) => s.kind === 'file' && s.line < step.line).at(-1);
-    if (result.exitCode !== 0 && missing?.[1] && source?.kind === 'file' && path.basename(missing[1]) === missing[1]) {
-      const attempt = result.output.trim();
-      await writeFile(path.join(scratch, missing[1]), source.content);
-      finding('info', step.line, 'continued with the file renamed', `kubectl reads ${missing[1]}`, `${attempt}; the harness saved the manifest of line ${source.line} as ${missing[1]} and ran the command again`, `name the file ${missing[1]} where the lesson creates it (line ${source.nameLine ?? source.line})`);
-      if (!staticFindings.some((f) => f.line === step.line)) {
-        finding('error', step.line, 'command failed', step.outputs[0]?.text ?? 'the command succeeds', attempt, `create ${missing[1]} before this command, or apply ${source.fileName}`);
+    if (!verdict.ok) {
+      const renamed = await this.#renameMissingFile(step, exercise, result, report);
+      if (renamed) {
+        result = await this.shell.run(command, { timeoutMs: step.options.timeoutMs ?? this.#limits.commandMs });
+        verdict = judge(result);
       }
-      result = await run(command, untilSettled);
     }
-    // A student reads state some time after changing it; the documented output shows that later
-    // state. So a read-only command whose output does not match yet (or that fails, like logs of
-    // a container still being created) is run again once the exercise has settled — the
-    // harness's answer to "wait a bit and look again", as istio's doc tests retry.
-    // Our namespace stands where the student's `default` would.
-    const compare = (raw: string) => compareOutput(step.outputs, raw.replaceAll(namespace, 'default'), { file, exercise: exercise.title, command: step.command });
-    let comparison = step.outputs.length > 0 && result.exitCode === 0 ? compare(result.output) : undefined;
-    if (readOnly.test(command) && !settled(recorder.timeline, jobs).done
-      && (result.exitCode !== 0 || comparison?.findings.some((f) => f.severity === 'error'))) {
-      log('    (not there yet: looking again once the exercise has settled)');
-      await untilSettled(`exercise "${exercise.title}" to settle before running \`${command}\` again`);
-      result = await run(command, untilSettled);
-      comparison = step.outputs.length > 0 && result.exitCode === 0 ? compare(result.output) : undefined;
+
+    // State a student reads arrives some time after the change that makes it: look again, with
+    // backoff, until the output is what the lesson shows or the wait is over (istio's doc tests
+    // retry for up to 2 minutes). Once nothing can change any more and two looks agree, stop early.
+    let waitedMs = 0;
+    if (!verdict.ok && !result.timedOut && isReadOnly(command) && !isEndless(command)) {
+      const waitFrom = Date.now();
+      const deadline = waitFrom + (step.options.timeoutMs ?? this.#limits.eventualMs);
+      let delay = 500;
+      let previous = outputKey(result);
+      let agreed = false;
+      let lastProgress = Date.now();
+      let lastRan = exitOk(result) ? result : undefined;
+      while (Date.now() < deadline) {
+        const state = this.recorder.store.state(this.recorder.now());
+        if (state.quiescent && agreed) break;
+        await sleep(Math.min(delay, Math.max(0, deadline - Date.now())));
+        delay = Math.min(delay * 2, 5_000);
+        result = await this.shell.run(prepared(), { timeoutMs: step.options.timeoutMs ?? this.#limits.commandMs });
+        verdict = judge(result);
+        if (verdict.ok) break;
+        if (exitOk(result)) lastRan = result;
+        agreed = outputKey(result) === previous;
+        previous = outputKey(result);
+        if (Date.now() - lastProgress >= 5_000) {
+          lastProgress = Date.now();
+          const waiting = [...state.waiting, ...state.timers];
+          this.#log(`    … +${Math.round((Date.now() - waitFrom) / 1000)}s not there yet${waiting.length ? `; waiting for ${waiting.slice(0, 3).join('; ')}` : ''}`);
+        }
+      }
+      waitedMs = Date.now() - waitFrom;
+      // What the lesson shows may have passed while we looked (a TTL deleted the Job): report the
+      // last output that ran, against the documented one, rather than the failure that followed.
+      if (!verdict.ok && !exitOk(result) && lastRan) {
+        result = lastRan;
+        verdict = judge(result);
+      }
     }
-    const output = result.output.replaceAll(namespace, 'default');
+
+    const output = toDefault(result.output);
     if (result.timedOut) {
-      finding('error', step.line, 'command did not finish', 'the command ends', `still running after ${commandTimeoutMs / 1000} s; stopped`, 'end the command (drop -f/--watch) or say in the lesson that the student stops it with Ctrl-C');
-    } else if (result.exitCode !== 0 && !result.stopped) {
-      finding('error', step.line, 'command failed', step.outputs[0]?.text ?? 'the command succeeds', output.trim() || `exit code ${result.exitCode}`, 'fix the command or the file it uses; a student gets the same error');
-    } else if (step.outputs.length) {
-      findings((comparison ?? compare(result.output)).findings);
+      report('error', step.line, 'command did not finish', 'the command ends', `still running after ${(step.options.timeoutMs ?? this.#limits.commandMs) / 1000} s; stopped`,
+        'end the command (drop -f/--watch), or say in the lesson that the student stops it with Ctrl-C and mark it <!-- verify: background -->');
+    } else if (!exitOk(result)) {
+      const expected = step.options.exitCode;
+      if (expected !== undefined) {
+        report('error', step.line, `exit code ${result.exitCode}, the lesson says ${expected}`, `exit code ${expected}`, output.trim() || `exit code ${result.exitCode}`, 'fix the command, or the exit code in <!-- verify: exit=… -->');
+      } else {
+        report('error', step.line, step.hidden ? 'hidden setup command failed' : 'command failed', step.outputs[0]?.text ?? 'the command succeeds',
+          output.trim() || `exit code ${result.exitCode}`, 'fix the command or the file it uses; a student gets the same error');
+      }
+    } else if (verdict.comparison) {
+      const comparison = this.#blockFallback(step, verdict.comparison, exercise, result.output);
+      for (const f of comparison.findings) report(f.severity, f.line, f.title, f.lessonSays, f.clusterDid, f.suggestion);
     }
+    if (result.truncated) {
+      report('warning', step.line, 'output truncated', 'the whole output', `more than ${defaults.sandbox.outputBytes} bytes; the rest was dropped`, 'print less (a selector, --tail, head)');
+    }
+    if (verdict.ok && waitedMs >= 3_000) {
+      report('info', step.line, `output appeared after ${Math.round(waitedMs / 1000)} s`, 'the output right away',
+        `the cluster needed ${Math.round(waitedMs / 1000)} s to get there`, 'tell the student to wait, or add a command that waits (kubectl wait --for=condition=… or kubectl rollout status) before this one');
+    }
+    this.#blockOutputs.set(step.block, `${this.#blockOutputs.get(step.block) ?? ''}${result.output}`);
     return { command, line: step.line, exitCode: result.exitCode, output, durationMs: Date.now() - began };
+  }
 
-    function findings(list: Finding[]): void {
-      for (const f of list) finding(f.severity, f.line, f.title, f.lessonSays, f.clusterDid, f.suggestion);
+  /** Outputs of the commands of one code block so far: the output fence after it may show them all. */
+  readonly #blockOutputs = new Map<number, string>();
+
+  /** The output fence after a block of several commands may show what all of them printed. */
+  #blockFallback(step: CommandStep, own: OutputComparison, exercise: Exercise, output: string): OutputComparison {
+    const earlier = this.#blockOutputs.get(step.block);
+    if (!earlier || own.same) return own;
+    const all = compareOutput(step.outputs, `${earlier}${output}`.replaceAll(this.namespace, 'default'), { file: this.options.lessonPath, exercise: exercise.title, command: step.command });
+    return all.findings.filter((f) => f.severity === 'error').length < own.findings.filter((f) => f.severity === 'error').length ? all : own;
+  }
+
+  /**
+   * Runs a command that never ends by itself (a watch) until its output is the lesson's, or the
+   * exercise has settled with nothing scheduled, or — for exercises that keep changing (a CronJob)
+   * — the eventual-output wait is over at a settled moment. At the exercise timeout it is stopped.
+   */
+  async #endless(command: string, step: CommandStep, matches: (output: string) => boolean): Promise<CommandResult> {
+    const stop = new AbortController();
+    let output = '';
+    let ended = false;
+    const limit = step.options.timeoutMs ?? this.#limits.exerciseMs;
+    const running = this.shell.run(command, { signal: stop.signal, timeoutMs: limit + 10_000, onOutput: (chunk) => { output += chunk; } })
+      .finally(() => { ended = true; });
+    const started = Date.now();
+    let settledSince: number | undefined;
+    let matchedSince: number | undefined;
+    let lastProgress = started;
+    while (!ended && Date.now() - started < limit) {
+      await Promise.race([running, sleep(500)]);
+      const state = this.recorder.store.state(this.recorder.now());
+      settledSince = state.settled ? (settledSince ?? Date.now()) : undefined;
+      // A moment after a match or a settle, so that the last lines of the transcript arrive.
+      matchedSince = matches(output) ? (matchedSince ?? Date.now()) : undefined;
+      const calm = (since: number | undefined): boolean => since !== undefined && Date.now() - since >= 1_500 && Date.now() - started >= 2_000;
+      // Only at a settled moment: a student watching a Job run waits for it to end, even when
+      // the lesson's transcript (or its elided part) already matched halfway.
+      if (calm(settledSince) && (state.quiescent || calm(matchedSince) || Date.now() - started > this.#limits.eventualMs)) break;
+      if (Date.now() - lastProgress >= 5_000) {
+        lastProgress = Date.now();
+        const waiting = state.settled ? state.timers : state.waiting;
+        this.#log(`    … +${Math.round((Date.now() - started) / 1000)}s ${state.settled ? 'settled; waiting for what is scheduled' : 'waiting for the exercise to settle'}: ${waiting.slice(0, 3).join('; ') || 'nothing yet'}`);
+      }
     }
+    stop.abort();
+    const result = await running;
+    return { ...result, output: result.output || output, timedOut: false };
   }
 
-  async function run(command: string, untilSettled: (what: string) => Promise<void>): Promise<{ exitCode: number; output: string; timedOut: boolean; stopped: boolean }> {
-    if (endless.test(command)) {
-      // Runs until the exercise has settled (plus a moment for the last events to print).
-      const child = execa('bash', ['-c', command], { cwd: scratch, env, all: true, reject: false, forceKillAfterDelay: 2_000 });
-      let exited = false;
-      const ended = child.then(() => { exited = true; });
-      // Long waits show where the exercise is, every 5 s.
-      const started = Date.now();
-      const progress = setInterval(() => {
-        const jobsNow = [...new Set(recorder.timeline.jobs.map((j) => j.name))]
-          .map((name) => recorder.timeline.forJob(name).lastJob())
-          .filter((j) => j !== undefined && j.type !== 'DELETED')
-          .map((j) => `${j?.name} active ${j?.active ?? 0}, succeeded ${j?.succeeded ?? 0}, failed ${j?.failed ?? 0}`);
-        log(`    … +${Math.round((Date.now() - started) / 1000)}s waiting for the exercise to settle: ${jobsNow.join('; ') || 'no Job yet'}`);
-      }, 5_000);
-      void ended.finally(() => clearInterval(progress));
-      await Promise.race([ended, (async () => {
-        await new Promise((r) => setTimeout(r, 2_000));
-        await untilSettled(`the exercise to settle while \`${command}\` runs`);
-        await new Promise((r) => setTimeout(r, 1_500));
-      })()]);
-      const stopped = !exited;
-      clearInterval(progress);
-      child.kill('SIGTERM');
-      const result = await child;
-      return { exitCode: result.exitCode ?? 0, output: String(result.all ?? ''), timedOut: false, stopped: stopped || result.isTerminated };
+  /**
+   * Starts a command that serves until stopped (a port-forward, `cmd &`) and goes on once it is up.
+   * It runs as a command of its own that is not waited for (a trailing `&` dropped), and it ends
+   * with the lesson: a process left behind by a command's shell would end with that shell's sandbox.
+   */
+  async #startInBackground(step: CommandStep, command: string, began: number): Promise<CommandReport> {
+    let output = '';
+    let exited: CommandResult | undefined;
+    const foreground = command.replace(/\s*&\s*$/, '');
+    void this.shell.run(foreground, { signal: this.#background.signal, timeoutMs: this.#limits.lessonMs, onOutput: (chunk) => { output += chunk; } })
+      .then((r) => { exited = r; });
+    for (let waited = 0; waited < 5_000 && !exited && !SERVING.test(output); waited += 100) await sleep(100);
+    this.#log('    (running in the background until the lesson ends)');
+    return { command, line: step.line, exitCode: exited?.exitCode ?? 0, output: output.replaceAll(this.namespace, 'default'), durationMs: Date.now() - began };
+  }
+
+  async #renameMissingFile(step: CommandStep, exercise: Exercise, result: CommandResult, report: Report): Promise<boolean> {
+    const missing = /the path "([^"]+)" does not exist/.exec(result.output)?.[1];
+    const source = exercise.steps.filter((s) => s.kind === 'file' && s.line < step.line).at(-1);
+    if (result.exitCode === 0 || !missing || source?.kind !== 'file' || path.basename(missing) !== missing) return false;
+    await this.executor.writeFile(missing, source.content);
+    report('info', step.line, 'continued with the file renamed', `kubectl reads ${missing}`, `${result.output.trim()}; the harness saved the manifest of line ${source.line} as ${missing} and ran the command again`,
+      `name the file ${missing} where the lesson creates it (line ${source.nameLine ?? source.line})`);
+    if (!this.#staticFindings.some((f) => f.line === step.line)) {
+      report('error', step.line, 'command failed', step.outputs[0]?.text ?? 'the command succeeds', result.output.trim(), `create ${missing} before this command, or apply ${source.fileName}`);
     }
-    const result = await execa('bash', ['-c', command], { cwd: scratch, env, all: true, reject: false, timeout: commandTimeoutMs });
-    return { exitCode: result.exitCode ?? 1, output: String(result.all ?? ''), timedOut: result.timedOut, stopped: false };
+    return true;
   }
+}
 
-  /** The lesson's pod names carry random suffixes of the author's run: use this run's pod instead. */
-  function substitutePodNames(step: CommandStep, finding: (s: Finding['severity'], line: number, title: string, says: string, did: string, fix: string) => void): string {
-    return step.command.replace(/\b([a-z0-9]+(?:-[a-z0-9]+)*)-([a-z0-9]{5})\b/g, (token, job: string) => {
-      const pods = recorder.timeline.forJob(job).lifetimes();
-      if (!pods.length || pods.some((p) => p.name === token)) return token;
-      const actual = pods.at(-1)?.name ?? token;
-      finding('info', step.line, 'pod name substituted', token, `this run's pod is ${actual}`, `say "the pod name from kubectl get pods" or use kubectl logs job/${job}`);
-      return actual;
-    });
+/** What two looks printed, as a student would compare them (ages and generated names aside). */
+function outputKey(result: CommandResult): string {
+  return `${result.exitCode}\n${result.output.replace(/\b\d+(?:\.\d+)?(?:ms|s|m|h|d)\b/g, '')}`;
+}
+
+/** Only what the exercise made: observations of objects first seen after it began. */
+function exerciseTimeline(all: Timeline, from: number): Timeline {
+  const firstSeen = new Map<string, number>();
+  for (const o of all.observations) if (!firstSeen.has(`${o.kind}/${o.name}`)) firstSeen.set(`${o.kind}/${o.name}`, o.at);
+  const only = new Timeline();
+  for (const o of all.observations) {
+    const seen = o.kind === 'Event' ? o.at : firstSeen.get(`${o.kind}/${o.name}`) ?? 0;
+    if (seen >= from) only.record(o);
   }
+  return only;
 }

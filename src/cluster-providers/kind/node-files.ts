@@ -1,10 +1,13 @@
 // Files of the kind-compatible node image that the project builds offline (see node-image.ts):
 // kind's layout (/kind/version, /kind/manifests, kubelet unit with the kubeadm drop-in) plus what
-// these machines need (no --privileged, no registry: a TLS registry on the node's own loopback).
+// these machines need (no --privileged, no registry: a TLS registry on the node's own loopback that
+// serves the stand-in images for any tag, as the local cluster's does).
 import { criPluginToml } from '../containerd/cri-config.ts';
 
 export const registryPort = 5000;
-export const upstreamRegistries = ['docker.io', 'registry.k8s.io', 'r.deso.tech'];
+/** Where the node keeps its images (the blob store and the registry's configuration). */
+export const imagesDir = '/kind/images';
+export const registryServerDir = '/usr/local/lib/lesson-registry';
 
 /** PID 1 of the node: fixes an unprivileged container up for systemd and the kubelet, then becomes init. */
 export const entrypoint = `#!/bin/bash
@@ -38,8 +41,12 @@ echo "lesson-harness node: booting systemd"
 exec /sbin/init
 `;
 
-/** Runs once at boot, before containerd and the registry: a CA, a serving cert and a password per node. */
-export const nodeInitScript = `#!/bin/bash
+/**
+ * Runs once at boot, before containerd and the registry: a CA, a serving cert and a password per
+ * node, and a hosts.toml sending each upstream registry's pulls to the node's own registry.
+ */
+export function nodeInitScript(upstreamRegistries: string[]): string {
+  return `#!/bin/bash
 set -euo pipefail
 dir=/etc/lesson-registry
 mkdir -p "$dir" /etc/containerd/certs.d
@@ -47,14 +54,6 @@ umask 077
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj /CN=lesson-node-registry \\
   -addext subjectAltName=IP:127.0.0.1,DNS:localhost -keyout "$dir/tls.key" -out "$dir/tls.crt" 2>/dev/null
 password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
-htpasswd -Bbn lesson-harness "$password" > "$dir/htpasswd"
-cat > "$dir/config.yml" <<CONF
-version: 0.1
-log: { level: warn, accesslog: { disabled: true } }
-storage: { filesystem: { rootdirectory: /var/lib/lesson-registry } }
-http: { addr: 127.0.0.1:${registryPort}, tls: { certificate: $dir/tls.crt, key: $dir/tls.key } }
-auth: { htpasswd: { realm: lesson-harness, path: $dir/htpasswd } }
-CONF
 echo "lesson-harness:$password" > "$dir/credentials"
 for upstream in ${upstreamRegistries.join(' ')}; do
   mkdir -p "/etc/containerd/certs.d/$upstream"
@@ -62,17 +61,13 @@ for upstream in ${upstreamRegistries.join(' ')}; do
 done
 sed -i "s|@REGISTRY_PASSWORD@|$password|" /etc/containerd/config.toml
 `;
+}
 
-/** Pushes the images baked into /kind/images (OCI layouts) into the node's registry. */
-export const pushImagesScript = `#!/bin/bash
-set -euo pipefail
-creds=$(cat /etc/lesson-registry/credentials)
-certs=$(mktemp -d); cp /etc/lesson-registry/tls.crt "$certs/ca.crt"
-for i in $(seq 1 100); do curl -fsk -o /dev/null -u "$creds" https://127.0.0.1:${registryPort}/v2/ && break; sleep 0.1; done
-while read -r layout ref; do
-  skopeo copy --quiet --dest-creds "$creds" --dest-cert-dir "$certs" "oci:/kind/images/$layout:stand-in" "docker://127.0.0.1:${registryPort}/$ref"
-done < /kind/images/index
-`;
+/** The registry server's configuration in the node (its images are added by node-image.ts). */
+export const registryServerConfig = {
+  host: '127.0.0.1', port: registryPort, cert: '/etc/lesson-registry/tls.crt', key: '/etc/lesson-registry/tls.key',
+  credentialsFile: '/etc/lesson-registry/credentials', store: imagesDir,
+};
 
 export const containerdConfig = `version = 2
 ${criPluginToml({
@@ -93,32 +88,24 @@ ExecStart=/usr/local/bin/lesson-node-init
 [Install]
 WantedBy=multi-user.target
 `,
+  // The same read-only registry server as the local cluster's (src/images/registry-server.ts),
+  // run by the project's Node binary; it is up (port open) before the kubelet starts.
   'lesson-registry.service': `[Unit]
 Description=lesson-harness node: image registry on 127.0.0.1:${registryPort}
 After=lesson-node-init.service
 Requires=lesson-node-init.service
-[Service]
-ExecStart=/usr/bin/docker-registry serve /etc/lesson-registry/config.yml
-Restart=always
-[Install]
-WantedBy=multi-user.target
-`,
-  'lesson-images.service': `[Unit]
-Description=lesson-harness node: publish the preloaded images
-After=lesson-registry.service
-Requires=lesson-registry.service
 Before=kubelet.service
 [Service]
-Type=oneshot
-RemainAfterExit=yes
-ExecStart=/usr/local/bin/lesson-push-images
+ExecStart=/usr/local/bin/node ${registryServerDir}/registry-server.ts ${imagesDir}/registry.json
+ExecStartPost=/bin/bash -c 'for i in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/${registryPort}) 2>/dev/null && exit 0; sleep 0.1; done; exit 1'
+Restart=always
 [Install]
 WantedBy=multi-user.target
 `,
   // kind's kubelet unit and kubeadm drop-in, in substance.
   'kubelet.service': `[Unit]
 Description=kubelet: The Kubernetes Node Agent
-After=containerd.service lesson-images.service
+After=containerd.service lesson-registry.service
 Wants=containerd.service
 [Service]
 ExecStart=/usr/bin/kubelet

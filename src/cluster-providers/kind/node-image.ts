@@ -1,17 +1,21 @@
 // Builds, offline, a node image that boots the way a kindest/node image boots: a Debian bookworm
 // rootfs (debootstrap) with systemd, containerd, runc and CNI plugins; kubeadm, kubelet and kubectl
 // from the project's own Kubernetes build; and the control-plane, etcd, pause and lesson images
-// preloaded (served by a registry on the node's loopback, so no pull ever leaves the node).
+// preloaded: their blobs sit in /kind/images, where the project's registry server
+// (src/images/registry-server.ts) serves them on the node's loopback, so no pull leaves the node.
 import { createHash } from 'node:crypto';
-import { access, chmod, copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { access, chmod, copyFile, link, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { defaults } from '../../config/defaults.ts';
 import { HarnessError } from '../../errors/harness-error.ts';
 import { ensureCoreDnsBinary, ensureKubernetesBinaries } from '../kubernetes-binaries.ts';
-import { buildImage, loadStandInImages, writeOciImage } from '../local/stand-in-images.ts';
-import { projectRoot } from '../../config/project-root.ts';
+import { blobPath, putImage, putLayer } from '../../images/blob-store.ts';
+import { buildStandIns, imagesCacheDir, registryImages } from '../../images/build-stand-ins.ts';
+import { loadImagesConfig, standInRegistries } from '../../images/images-config.ts';
+import { registryServerPath } from '../../images/registry-server.ts';
 import * as files from './node-files.ts';
 
 export const kubernetesVersion = 'v1.34.12';
@@ -21,8 +25,7 @@ export const publishedNodeImage = 'kindest/node:v1.34.0@sha256:7416a61b42b1662ca
 export const etcdImageTag = '3.6.4-0';
 
 const debianPackages = ['systemd', 'systemd-sysv', 'dbus', 'containerd', 'runc', 'containernetworking-plugins', 'iptables', 'iproute2',
-  'ca-certificates', 'kmod', 'mount', 'util-linux', 'procps', 'conntrack', 'ethtool', 'socat', 'docker-registry', 'openssl',
-  'apache2-utils', 'skopeo', 'curl', 'bash'];
+  'ca-certificates', 'kmod', 'mount', 'util-linux', 'procps', 'conntrack', 'ethtool', 'socat', 'openssl', 'curl', 'bash'];
 
 const sha = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 16);
 
@@ -56,24 +59,38 @@ async function debianRootfs(log: (line: string) => void): Promise<string> {
 }
 
 /** Control-plane and etcd images: a shared layer with the multi-call binary, and a link per image. */
-async function controlPlaneImages(kubeBinary: string, work: string): Promise<{ layout: string; ref: string }[]> {
+async function controlPlaneImages(kubeBinary: string, work: string, store: string): Promise<{ image: string; manifest: string }[]> {
   const shared = path.join(work, 'kube-layer');
   await mkdir(path.join(shared, 'usr/local/bin'), { recursive: true });
   await copyFile(kubeBinary, path.join(shared, 'usr/local/bin/kube'));
+  const kubeLayer = await putLayer(store, shared);
   const images = [
     ...['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'].map((c) => ({ component: c, ref: `${c}:${kubernetesVersion}` })),
     { component: 'etcd', ref: `etcd:${etcdImageTag}` },
   ];
-  const built: { layout: string; ref: string }[] = [];
+  const built: { image: string; manifest: string }[] = [];
   for (const image of images) {
     const links = path.join(work, `${image.component}-links`);
     await mkdir(path.join(links, 'usr/local/bin'), { recursive: true });
     await symlink('kube', path.join(links, 'usr/local/bin', image.component));
-    const layout = path.join(work, 'images', `${image.component}.oci`);
-    await writeOciImage(layout, [shared, links], {});
-    built.push({ layout, ref: `registry.k8s.io/${image.ref}` });
+    const manifest = await putImage(store, [kubeLayer, await putLayer(store, links)], {});
+    built.push({ image: `registry.k8s.io/${image.ref}`, manifest: manifest.digest });
   }
   return built;
+}
+
+/** Hard-links (or copies) each image's blobs from the cache's store into the node's store. */
+async function copyBlobs(store: string, manifests: string[], into: string): Promise<void> {
+  const digests = new Set<string>();
+  for (const digest of manifests) {
+    const m = JSON.parse(await readFile(blobPath(store, digest), 'utf8')) as { config: { digest: string }; layers: { digest: string }[] };
+    for (const d of [digest, m.config.digest, ...m.layers.map((l) => l.digest)]) digests.add(d);
+  }
+  for (const digest of digests) {
+    const target = blobPath(into, digest);
+    await mkdir(path.dirname(target), { recursive: true });
+    await link(blobPath(store, digest), target).catch(() => copyFile(blobPath(store, digest), target));
+  }
 }
 
 export async function buildNodeImage(log: (line: string) => void): Promise<string> {
@@ -81,8 +98,14 @@ export async function buildNodeImage(log: (line: string) => void): Promise<strin
   const kubeBinary = path.join(path.dirname(binDir), 'kube');
   // CoreDNS runs on the node as a host process, next to kube-proxy (kind-cluster-provider.ts).
   const corednsBinary = await ensureCoreDnsBinary(log);
-  const key = sha([await readFile(path.join(path.dirname(binDir), 'key'), 'utf8'), await readFile(path.join(path.dirname(corednsBinary), 'key'), 'utf8'), JSON.stringify(files), debianPackages.join(','),
-    await readFile(path.join(projectRoot, 'config/images.yaml'), 'utf8'), await readFile(new URL(import.meta.url), 'utf8')].join('\n'));
+  // The stand-ins first (cached, so fast when warm): their manifests are part of the node's key.
+  const imagesConfig = await loadImagesConfig();
+  const standIns = registryImages(await buildStandIns(imagesConfig, log));
+  const sources = await Promise.all([new URL(import.meta.url), new URL('./node-files.ts', import.meta.url), registryServerPath,
+    new URL('../../images/image-reference.ts', import.meta.url)].map((f) => readFile(f, 'utf8')));
+  const key = sha([await readFile(path.join(path.dirname(binDir), 'key'), 'utf8'), await readFile(path.join(path.dirname(corednsBinary), 'key'), 'utf8'),
+    debianPackages.join(','), JSON.stringify(standIns),
+    process.version, ...sources].join('\n'));
   const inspect = await execa('docker', ['image', 'inspect', '--format', '{{ index .Config.Labels "lesson-harness.key" }}', nodeImage], { reject: false });
   if (inspect.exitCode === 0 && inspect.stdout.trim() === key) {
     log(`  node image ${nodeImage}: up to date`);
@@ -105,8 +128,7 @@ export async function buildNodeImage(log: (line: string) => void): Promise<strin
       await chmod(path.join(context, rel), mode);
     };
     await put('usr/local/bin/entrypoint', files.entrypoint, 0o755);
-    await put('usr/local/bin/lesson-node-init', files.nodeInitScript, 0o755);
-    await put('usr/local/bin/lesson-push-images', files.pushImagesScript, 0o755);
+    await put('usr/local/bin/lesson-node-init', files.nodeInitScript([...new Set([...standInRegistries(imagesConfig.images), 'registry.k8s.io'])].sort()), 0o755);
     await put('etc/containerd/config.toml', files.containerdConfig);
     await put('etc/cni/net.d/10-kind.conflist', files.cniConflist);
     for (const [unit, text] of Object.entries(files.units)) await put(`etc/systemd/system/${unit}`, text);
@@ -117,27 +139,25 @@ export async function buildNodeImage(log: (line: string) => void): Promise<strin
     await copyFile(kubeBinary, path.join(context, 'usr/local/bin/kube'));
     await copyFile(corednsBinary, path.join(context, 'usr/local/bin/coredns'));
 
-    log('  building the preloaded images (control plane, etcd, pause, lesson stand-ins)…');
-    const imagesDir = path.join(context, 'kind/images');
-    await mkdir(imagesDir, { recursive: true });
-    const index: string[] = [];
-    for (const image of await controlPlaneImages(kubeBinary, path.join(work, 'cp'))) {
-      await execa('cp', ['-r', image.layout, imagesDir]);
-      index.push(`${path.basename(image.layout)} ${image.ref.slice(image.ref.indexOf('/') + 1)}`);
+    log('  preloading the images (control plane, etcd, pause, lesson stand-ins) and the registry server…');
+    // Control-plane images go straight into the node's store (rebuilt with the node image only);
+    // the stand-ins come from the build cache.
+    const nodeStore = path.join(context, files.imagesDir);
+    const images = [...await controlPlaneImages(kubeBinary, path.join(work, 'cp'), nodeStore), ...standIns];
+    await copyBlobs(imagesCacheDir(), standIns.map((i) => i.manifest), nodeStore);
+    await put(`${files.imagesDir.slice(1)}/registry.json`, JSON.stringify({ ...files.registryServerConfig, images }, null, 2));
+    // The project's own Node (type stripping runs the .ts files as they are; they import only node:*).
+    await copyFile(process.execPath, path.join(context, 'usr/local/bin/node'));
+    for (const file of [registryServerPath, fileURLToPath(new URL('../../images/image-reference.ts', import.meta.url))]) {
+      await put(`${files.registryServerDir.slice(1)}/${path.basename(file)}`, await readFile(file, 'utf8'));
     }
-    for (const img of await loadStandInImages()) {
-      const layout = await buildImage(img, imagesDir);
-      index.push(`${path.basename(layout)} ${img.image.slice(img.image.indexOf('/') + 1)}`);
-    }
-    await put('kind/images/index', `${index.join('\n')}\n`);
 
     await put('Dockerfile', `FROM ${base}
 COPY . /
 RUN ln -sf /usr/local/bin/kube /usr/bin/kubeadm && ln -sf /usr/local/bin/kube /usr/bin/kubelet && ln -sf /usr/local/bin/kube /usr/bin/kubectl \\
  && ln -sf /usr/local/bin/kube /usr/bin/kube-proxy \\
  && rm -f /Dockerfile \\
- && systemctl enable containerd lesson-node-init lesson-registry lesson-images kubelet \\
- && systemctl disable docker-registry || true \\
+ && systemctl enable containerd lesson-node-init lesson-registry kubelet \\
  && systemctl mask getty@tty1.service systemd-udevd.service systemd-udev-trigger.service systemd-modules-load.service systemd-remount-fs.service
 ENV container=docker
 STOPSIGNAL SIGRTMIN+3

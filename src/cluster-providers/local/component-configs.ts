@@ -6,6 +6,7 @@ import { kubeProxyConfigYaml } from '../cluster-network/kube-proxy-config.ts';
 import { criPluginToml } from '../containerd/cri-config.ts';
 import type { LocalLayout } from './layout.ts';
 import type { Pki } from './pki.ts';
+import type { RegistryServerConfig } from '../../images/registry-server.ts';
 
 export const sandboxImage = 'registry.k8s.io/pause:3.10.1';
 export const serviceClusterIpRange = '10.0.0.0/24';
@@ -126,6 +127,10 @@ export function kubeletConfigYaml(l: LocalLayout, pki: Pki): string {
     failCgroupV1: false,
     failSwapOn: false,
     containerRuntimeEndpoint: `unix://${l.containerd.socket}`,
+    // Not the default /var/log/pods: every kubelet removes the log directories there of pods it
+    // does not know, so two clusters on one host (a lesson run beside a provider test) would
+    // delete each other's pod logs and `kubectl logs` would fail.
+    podLogsDir: l.kubelet.podLogs,
     // Without CAP_SYS_RESOURCE a negative score is refused; 0 keeps the kubelet from logging it forever.
     oomScoreAdj: 0,
     // Eviction would start deleting lesson pods on a host with a fairly full disk; an ephemeral
@@ -171,14 +176,12 @@ export function schedulerConfigYaml(kubeconfig: string): string {
   });
 }
 
-export function registryConfigYaml(l: LocalLayout, pki: Pki, storageDir: string): string {
-  return YAML.stringify({
-    version: 0.1,
-    log: { level: 'warn', accesslog: { disabled: true } },
-    storage: { filesystem: { rootdirectory: storageDir }, delete: { enabled: false } },
-    http: { addr: `127.0.0.1:${l.ports.registry}`, tls: { certificate: pki.cert('registry'), key: pki.key('registry') } },
-    auth: { htpasswd: { realm: 'lesson-harness', path: l.registry.htpasswd } },
-  });
+/** The stand-in registry's configuration (src/images/registry-server.ts): what it serves, and how. */
+export function registryServerConfig(l: LocalLayout, pki: Pki, store: string, images: RegistryServerConfig['images']): RegistryServerConfig {
+  return {
+    host: '127.0.0.1', port: l.ports.registry, cert: pki.cert('registry'), key: pki.key('registry'),
+    credentialsFile: l.registry.credentials, store, images,
+  };
 }
 
 export interface ComponentCommand {

@@ -69,3 +69,4 @@ export async function removeAddedChains(file: string): Promise<void> {
 export function splitRule(rule: string): string[] {
   return [...rule.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2] ?? '');
 }
+

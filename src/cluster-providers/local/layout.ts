@@ -11,8 +11,8 @@ export interface LocalLayout {
   cni: { confDir: string; ipamDir: string; bridge: string; subnet: string; gateway: string };
   kubeProxy: { config: string };
   coredns: { corefile: string };
-  kubelet: { root: string; config: string };
-  registry: { config: string; htpasswd: string };
+  kubelet: { root: string; config: string; podLogs: string };
+  registry: { config: string; credentials: string };
   kubeconfigs: string;
   /** cgroup parent of every pod (under each v1 controller), so teardown knows exactly what is ours. */
   cgroupRoot: string;
@@ -53,10 +53,10 @@ export function localLayout(root: string, portBase: number): LocalLayout {
     // Bridge, subnet and cgroup are per cluster (from the port base and directory), so that two
     // clusters on one host — a test of the provider next to a lesson run — never clean up each other.
     cni: { confDir: at('cni', 'net.d'), ipamDir: at('cni', 'ipam'), bridge: `lh${portBase}`, subnet: `${subnet24}.0/24`, gateway: `${subnet24}.1` },
-    kubelet: { root: at('kubelet'), config: at('kubelet-config.yaml') },
+    kubelet: { root: at('kubelet'), config: at('kubelet-config.yaml'), podLogs: at('pod-logs') },
     kubeProxy: { config: at('kube-proxy-config.yaml') },
     coredns: { corefile: at('coredns', 'Corefile') },
-    registry: { config: at('registry', 'config.yml'), htpasswd: at('registry', 'htpasswd') },
+    registry: { config: at('registry', 'config.json'), credentials: at('registry', 'credentials') },
     kubeconfigs: at('kubeconfigs'),
     cgroupRoot: `/lesson-harness-${path.basename(root)}`,
     adminKubeconfig: at('kubeconfigs', 'admin.kubeconfig'),

@@ -14,14 +14,16 @@ import { Supervisor, tail } from '../../process/supervisor.ts';
 import { stderrLog, type ClusterProvider, type ClusterStartOptions, type StartedCluster } from '../cluster-provider.ts';
 import {
   cniConflist, containerdConfigToml, kubeconfigYaml, kubeletConfigYaml, kubeletEnvironment, kubernetesCommands, localClusterDns,
-  localKubeProxyConfigYaml, registryConfigYaml, registryHostsToml, schedulerConfigYaml,
+  localKubeProxyConfigYaml, registryHostsToml, registryServerConfig, schedulerConfigYaml,
 } from './component-configs.ts';
 import { createBridge } from './bridge-network.ts';
 import { corednsUser, corefile, createClusterDns } from '../cluster-network/cluster-dns.ts';
 import { localLayout, type LocalLayout } from './layout.ts';
 import { createPki, createServiceAccountKey } from './pki.ts';
 import { checkCgroups, checkKmsg, checkPlatform, checkPorts, checkStateDir, checkTools } from './prerequisites.ts';
-import { describeStandIns, loadStandInImages, publishStandIns, splitReference } from './stand-in-images.ts';
+import { buildStandIns, imagesCacheDir, registryImages } from '../../images/build-stand-ins.ts';
+import { describeStandIns, loadImagesConfig, standInRegistries } from '../../images/images-config.ts';
+import { registryServerPath } from '../../images/registry-server.ts';
 import { ensureCoreDnsBinary, ensureKubernetesBinaries } from '../kubernetes-binaries.ts';
 import { recordChainsBefore } from './iptables.ts';
 import { iptablesRecord, listLeftovers, teardown } from './teardown.ts';
@@ -100,9 +102,15 @@ export class LocalClusterProvider implements ClusterProvider {
     await checkTools();
     const cgroupVersion = await checkCgroups();
     await checkKmsg();
-    step(1, 'Kubernetes binaries (built once, then cached)…');
-    const binDir = await ensureKubernetesBinaries(log);
-    const corednsBinary = await ensureCoreDnsBinary(log);
+    step(1, 'Kubernetes and CoreDNS binaries and stand-in images (built once, then cached)…');
+    const imagesConfig = await loadImagesConfig();
+    // All cached; on a cold cache the Go builds are CPU-bound (one after the other, so they do not
+    // fight over the cores) and the images mostly wait for Debian's mirror, so building the images
+    // side by side saves most of their build.
+    const [[binDir, corednsBinary], standIns] = await Promise.all([
+      ensureKubernetesBinaries(log).then(async (bin) => [bin, await ensureCoreDnsBinary(log)] as const),
+      buildStandIns(imagesConfig, log),
+    ]);
 
     const stale = await listLeftovers(l);
     if (stale.length) {
@@ -113,7 +121,7 @@ export class LocalClusterProvider implements ClusterProvider {
 
     step(2, 'certificates and configuration…');
     await rm(l.logs, { recursive: true, force: true });
-    for (const dir of [l.root, l.logs, l.pki, l.kubeconfigs, l.containerd.certsDir, l.cni.confDir, l.kubelet.root, path.dirname(l.registry.config), `${l.root}/images`]) {
+    for (const dir of [l.root, l.logs, l.pki, l.kubeconfigs, l.containerd.certsDir, l.cni.confDir, l.kubelet.root, path.dirname(l.registry.config)]) {
       await mkdir(dir, { recursive: true, mode: 0o700 });
     }
     const pki = await createPki(l.pki, [
@@ -142,12 +150,10 @@ export class LocalClusterProvider implements ClusterProvider {
         kubeconfigYaml({ server, caFile: pki.caCert, certFile: pki.cert(user), keyFile: pki.key(user), user }));
     }
     const registryAuth = { user: 'lesson-harness', password: randomBytes(18).toString('base64url') };
-    const htpasswd = await execa('htpasswd', ['-Bbn', registryAuth.user, registryAuth.password]);
-    await writePrivate(l.registry.htpasswd, htpasswd.stdout);
-    await writePrivate(l.registry.config, registryConfigYaml(l, pki, path.join(defaults.cacheDir, 'registry')));
+    await writePrivate(l.registry.credentials, `${registryAuth.user}:${registryAuth.password}`);
+    await writePrivate(l.registry.config, JSON.stringify(registryServerConfig(l, pki, imagesCacheDir(), registryImages(standIns)), null, 2));
     await writePrivate(l.containerd.config, containerdConfigToml(l, pki, registryAuth));
-    const images = await loadStandInImages();
-    for (const registry of new Set(images.map((i) => splitReference(i.image).registry))) {
+    for (const registry of standInRegistries(imagesConfig.images)) {
       await mkdir(path.join(l.containerd.certsDir, registry), { recursive: true });
       await writeFile(path.join(l.containerd.certsDir, registry, 'hosts.toml'), registryHostsToml(registry, l, pki));
     }
@@ -170,7 +176,7 @@ export class LocalClusterProvider implements ClusterProvider {
     };
     try {
       supervisor.start('containerd', 'containerd', ['--config', l.containerd.config]);
-      supervisor.start('registry', 'docker-registry', ['serve', l.registry.config]);
+      supervisor.start('registry', process.execPath, [registryServerPath, l.registry.config]);
       const commands = kubernetesCommands(l, pki, sa, '127.0.0.1');
       const startComponent = (name: string, env: Record<string, string> = {}): void => {
         const command = commands.find((c) => c.name === name);
@@ -193,22 +199,13 @@ export class LocalClusterProvider implements ClusterProvider {
         }
       };
       await waitFor('containerd', async () => (await execa('ctr', ['--address', l.containerd.socket, 'version'], { reject: false })).exitCode === 0, path.join(l.logs, 'containerd.log'));
-      step(4, 'containerd up; starting kubelet, publishing stand-in images:');
-      log(describeStandIns(images));
+      step(4, 'containerd up; starting kubelet; the registry serves these stand-in images:');
+      log(describeStandIns(imagesConfig.images));
       const kubeletTrust = path.join(l.pki, 'kubelet-trust');
       await mkdir(kubeletTrust, { recursive: true, mode: 0o700 });
       await copyFile(pki.caCert, path.join(kubeletTrust, 'ca.crt'));
       startComponent('kubelet', kubeletEnvironment(kubeletTrust));
-
-      const publishing = (async () => {
-        await waitFor('registry', async () => (await execa('bash', ['-c', `exec 3<>/dev/tcp/127.0.0.1/${l.ports.registry}`], { reject: false })).exitCode === 0, path.join(l.logs, 'registry.log'));
-        // skopeo reads every *.key in a cert dir as a client key: give it a directory with the CA only.
-        const caDir = path.join(path.dirname(l.registry.config), 'ca');
-        await mkdir(caDir, { recursive: true });
-        await copyFile(pki.caCert, path.join(caDir, 'ca.crt'));
-        await publishStandIns(images, { workDir: path.join(l.root, 'images'), registry: `127.0.0.1:${l.ports.registry}`, ...registryAuth, caDir });
-      })();
-      publishing.catch(() => undefined); // awaited below; this only keeps an early failure from crashing the process
+      await waitFor('registry', async () => (await execa('bash', ['-c', `exec 3<>/dev/tcp/127.0.0.1/${l.ports.registry}`], { reject: false })).exitCode === 0, path.join(l.logs, 'registry.log'));
 
       const adminPki = { ca: await readFile(pki.caCert), cert: await readFile(pki.cert('admin')), key: await readFile(pki.key('admin')) };
       await waitFor('kube-apiserver', () => readyz(l, adminPki), path.join(l.logs, 'kube-apiserver.log'));
@@ -224,7 +221,6 @@ export class LocalClusterProvider implements ClusterProvider {
       const core = kubeConfig.makeApiClient(CoreV1Api);
       await waitFor('the node', () => nodeReady(core), path.join(l.logs, 'kubelet.log'));
       await waitFor('CoreDNS', () => httpOk(`http://127.0.0.1:${l.ports.corednsReady}/ready`), path.join(l.logs, 'coredns.log'));
-      await publishing;
       if (this.options.smokePod ?? true) {
         step(6, 'node Ready; running a first pod to prove pods start…');
         await runSmokePod(core, waitFor, path.join(l.logs, 'kubelet.log'));

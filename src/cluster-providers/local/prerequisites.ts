@@ -12,9 +12,9 @@ export interface HostFacts {
 
 const tools: [string, string][] = [
   ['/usr/bin/containerd', 'containerd'], ['/usr/sbin/runc', 'runc'], ['/usr/bin/containerd-shim-runc-v2', 'containerd'],
-  ['/usr/lib/cni/bridge', 'containernetworking-plugins'], ['/usr/bin/docker-registry', 'docker-registry'],
-  ['/usr/bin/skopeo', 'skopeo'], ['/usr/bin/openssl', 'openssl'], ['/usr/bin/htpasswd', 'apache2-utils'],
-  ['/bin/busybox', 'busybox-static'], ['/bin/bash-static', 'bash-static'], ['/usr/bin/gcc', 'gcc'],
+  ['/usr/lib/cni/bridge', 'containernetworking-plugins'], ['/usr/bin/openssl', 'openssl'],
+  // The stand-in images: apt-get and dpkg-deb unpack Debian packages, gcc builds pause.
+  ['/usr/bin/apt-get', 'apt'], ['/usr/bin/dpkg-deb', 'dpkg'], ['/usr/share/base-passwd/passwd.master', 'base-passwd'], ['/usr/bin/gcc', 'gcc'],
   // The pods' bridge and kube-proxy's Service rules.
   ['/sbin/ip', 'iproute2'], ['/usr/sbin/iptables', 'iptables'], ['/usr/sbin/iptables-restore', 'iptables'],
 ];
