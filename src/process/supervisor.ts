@@ -26,10 +26,10 @@ export class Supervisor {
 
   constructor(private readonly logsDir: string, private readonly options: { detached: boolean } = { detached: false }) {}
 
-  start(name: string, file: string, args: string[]): number {
+  start(name: string, file: string, args: string[], env?: NodeJS.ProcessEnv): number {
     const logFile = path.join(this.logsDir, `${name}.log`);
     const fd = openSync(logFile, 'a', 0o600);
-    const child = spawn(file, args, { stdio: ['ignore', fd, fd], detached: this.options.detached });
+    const child = spawn(file, args, { stdio: ['ignore', fd, fd], detached: this.options.detached, ...(env ? { env } : {}) });
     closeSync(fd);
     const entry: Supervised = { name, child, logFile, exitCode: undefined, exit: Promise.resolve() };
     entry.exit = new Promise((resolve) => {

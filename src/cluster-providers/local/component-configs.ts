@@ -21,10 +21,13 @@ export function kubeconfigYaml(opts: { server: string; caFile: string; certFile:
 
 // The registry's CA is trusted through hosts.toml (containerd refuses configs.tls next to config_path);
 // its credentials can only be given here.
-export function containerdConfigToml(l: LocalLayout, registryAuth: { user: string; password: string }): string {
+export function containerdConfigToml(l: LocalLayout, registryAuth: { user: string; password: string }, pki: Pki): string {
   const registryHost = `127.0.0.1:${l.ports.registry}`;
   // netns_mounts_under_state_dir keeps network namespaces inside our state directory, so teardown
-  // never has to guess which netns are ours.
+  // never has to guess which netns are ours. The streaming server (exec, attach, port-forward) is
+  // TLS with a certificate of the cluster's CA: containerd's own self-signed one is refused by the
+  // kubelet, which trusts the system pool only (it is started with SSL_CERT_FILE=the cluster's CA).
+  const streamingKeyPair = `x509_key_pair_streaming = { tls_cert_file = "${pki.cert('containerd-stream')}", tls_key_file = "${pki.key('containerd-stream')}" }`;
   return `version = 2
 root = "${l.containerd.root}"
 state = "${l.containerd.state}"
@@ -45,7 +48,7 @@ disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapsho
 ${criPluginToml({
     sandboxImage, systemdCgroup: false, cniBinDir: '/usr/lib/cni', cniConfDir: l.cni.confDir, certsDir: l.containerd.certsDir,
     registry: { host: registryHost, ...registryAuth },
-    extra: ['netns_mounts_under_state_dir = true', 'enable_tls_streaming = true', 'stream_server_address = "127.0.0.1"', `stream_server_port = "${l.ports.containerdStream}"`],
+    extra: ['netns_mounts_under_state_dir = true', 'enable_tls_streaming = true', streamingKeyPair, 'stream_server_address = "127.0.0.1"', `stream_server_port = "${l.ports.containerdStream}"`],
   })}`;
 }
 

@@ -113,6 +113,7 @@ export class LocalClusterProvider implements ClusterProvider {
       { name: 'kubelet', commonName: `system:node:${defaults.nodeName}`, organization: 'system:nodes', usage: 'client' },
       { name: 'kubelet-serving', commonName: defaults.nodeName, usage: 'server', altNames: ['localhost', 'IP:127.0.0.1'] },
       { name: 'registry', commonName: 'lesson-harness-registry', usage: 'server', altNames: ['localhost', 'IP:127.0.0.1'] },
+      { name: 'containerd-stream', commonName: 'lesson-harness-containerd-stream', usage: 'server', altNames: ['localhost', 'IP:127.0.0.1'] },
     ]);
     const sa = await createServiceAccountKey(l.pki);
     const server = `https://127.0.0.1:${l.ports.apiserver}`;
@@ -124,7 +125,7 @@ export class LocalClusterProvider implements ClusterProvider {
     const htpasswd = await execa('htpasswd', ['-Bbn', registryAuth.user, registryAuth.password]);
     await writePrivate(l.registry.htpasswd, htpasswd.stdout);
     await writePrivate(l.registry.config, registryConfigYaml(l, pki, path.join(defaults.cacheDir, 'registry')));
-    await writePrivate(l.containerd.config, containerdConfigToml(l, registryAuth));
+    await writePrivate(l.containerd.config, containerdConfigToml(l, registryAuth, pki));
     const images = await loadStandInImages();
     for (const registry of new Set(images.map((i) => splitReference(i.image).registry))) {
       await mkdir(path.join(l.containerd.certsDir, registry), { recursive: true });
@@ -148,7 +149,10 @@ export class LocalClusterProvider implements ClusterProvider {
       const commands = kubernetesCommands(l, pki, sa, '127.0.0.1');
       const startComponent = (name: string): void => {
         const command = commands.find((c) => c.name === name);
-        if (command) supervisor.start(name, path.join(binDir, name), command.args);
+        // The kubelet proxies exec/attach/port-forward to containerd's streaming server, trusting the
+        // system pool only: SSL_CERT_FILE adds the cluster's CA to that pool (Go reads it with /etc/ssl/certs).
+        const env = name === 'kubelet' ? { ...process.env, SSL_CERT_FILE: pki.caCert } : undefined;
+        if (command) supervisor.start(name, path.join(binDir, name), command.args, env);
       };
       startComponent('etcd');
       startComponent('kube-apiserver');
