@@ -4,10 +4,10 @@
 //
 // - a dedicated uid/gid of its own (random, high, in no passwd file), no capabilities, no new
 //   privileges, no further user namespaces; inside it appears as uid 1000 "student";
-// - its own mount, PID, IPC and UTS namespaces; the lesson's network namespace. The host's /usr is there read-only (bash,
-//   coreutils, grep/sed/awk, base64, jq, socat), kubectl of the cluster's version, a synthetic /etc,
-//   a private /tmp, and the scratch dir — writable, HOME and working directory. Nothing else: no
-//   /root, /var, /home, the harness's state or keys;
+// - its own mount, PID, IPC and UTS namespaces; the lesson's network namespace. The host's /usr is
+//   there read-only (bash, coreutils, grep/sed/awk, base64, jq, socat), kubectl of the cluster's
+//   version, a synthetic /etc, a private /tmp, and the scratch dir — writable, HOME and working
+//   directory. Nothing else: no /root, /var, /home, the harness's state or keys;
 // - no network but one port: 127.0.0.1:<API server port> inside is forwarded (socat → a Unix
 //   socket → the harness) to the API server. No DNS, no other host port, no abstract Unix socket of
 //   the host. What one command of the lesson serves on the loopback (a port-forward) the next reach;
