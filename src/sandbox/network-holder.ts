@@ -38,6 +38,8 @@ export async function startNetworkHolder(argv: string[], options: { env: NodeJS.
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString('utf8')).slice(-keptStderr); });
   let exit: string | undefined;
+  // 'close', not 'exit': the stderr pipe closes once the holder's whole PID namespace is gone,
+  // which is what dispose() must wait for (the outer bwrap exits first, its init a moment later).
   const closed = new Promise<void>((resolve) => child.once('close', (code, signal) => {
     exit = `the network holder ended (${signal ?? `exit code ${code}`})${stderr.trim() ? `: ${stderr.trim()}` : ''}`;
     resolve();
