@@ -1,6 +1,7 @@
 // npm run bench:sandbox — what the lesson sandbox costs per command: N runs of `true` (and of
-// `kubectl version --client`) directly with bash, in the sandbox without network, and in the
-// sandbox with the API port forwarded (what lesson-verify uses). Prints the mean and p95 per run.
+// `kubectl version --client`) directly with bash, in a sandbox without an API server, and in a
+// sandbox with the API port forwarded (what lesson-verify uses). Prints the mean and p95 per run,
+// and what starting a sandbox costs once per lesson (its network namespace and forwarder).
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
@@ -47,13 +48,15 @@ try {
   const plain = await measure('bash -c true (no sandbox)', () => direct('true', env));
   const offline = await createSandbox({ scratch, kubectlDir, kubeconfig: path.join(scratch, '.kubeconfig') });
   sandboxes.push(offline);
-  const inside = await measure('sandbox, no network: true', () => offline.run('true'));
+  const inside = await measure('sandbox, no API server: true', () => offline.run('true'));
+  const created = performance.now();
   const online = await createSandbox({ scratch, kubectlDir, kubeconfig: path.join(scratch, '.kubeconfig'), apiServer: { host: '127.0.0.1', port } });
+  process.stdout.write(`${'sandbox + API forwarder: createSandbox, once'.padEnd(48)} ${(performance.now() - created).toFixed(1).padStart(11)} ms\n`);
   sandboxes.push(online);
   const forwarded = await measure('sandbox + API forwarder: true', () => online.run('true'));
   const kubectl = await measure('kubectl version --client (no sandbox)', () => direct('kubectl version --client', env));
   const kubectlInside = await measure('kubectl version --client (sandbox + forwarder)', () => online.run('kubectl version --client'));
-  process.stdout.write(`overhead: ${(inside - plain).toFixed(1)} ms per command without network, ${(forwarded - plain).toFixed(1)} ms with the API forwarder; `
+  process.stdout.write(`overhead: ${(inside - plain).toFixed(1)} ms per command without an API server, ${(forwarded - plain).toFixed(1)} ms with the API forwarder; `
     + `kubectl ${kubectl.toFixed(0)} → ${kubectlInside.toFixed(0)} ms (+${(((kubectlInside - kubectl) / kubectl) * 100).toFixed(0)}%)\n`);
 } finally {
   for (const s of sandboxes) await s.dispose();

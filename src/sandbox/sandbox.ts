@@ -1,31 +1,35 @@
 // Runs a lesson's shell commands as a stranger would be allowed to: a lesson is untrusted input (in
-// CI it comes from a pull request). Each run() is one bubblewrap sandbox (see README, "Threat model"):
+// CI it comes from a pull request). Each run() is one bubblewrap sandbox (see README, "Threat model"),
+// and every run of one Sandbox (one lesson) shares one network namespace (./network-holder.ts):
 //
 // - a dedicated uid/gid of its own (random, high, in no passwd file), no capabilities, no new
 //   privileges, no further user namespaces; inside it appears as uid 1000 "student";
-// - its own mount, PID, IPC, UTS and network namespaces. The host's /usr is there read-only (bash,
-//   coreutils, grep/sed/awk, base64, jq, socat), kubectl of the cluster's version, a synthetic /etc,
-//   a private /tmp, and the scratch dir — writable, HOME and working directory. Nothing else: no
-//   /root, /var, /home, the harness's state or keys;
+// - its own mount, PID, IPC and UTS namespaces; the lesson's network namespace. The host's /usr is
+//   there read-only (bash, coreutils, grep/sed/awk, base64, jq, socat), kubectl of the cluster's
+//   version, a synthetic /etc, a private /tmp, and the scratch dir — writable, HOME and working
+//   directory. Nothing else: no /root, /var, /home, the harness's state or keys;
 // - no network but one port: 127.0.0.1:<API server port> inside is forwarded (socat → a Unix
-//   socket → the harness) to the API server. No DNS, no other host port, no abstract Unix socket;
+//   socket → the harness) to the API server. No DNS, no other host port, no abstract Unix socket of
+//   the host. What one command of the lesson serves on the loopback (a port-forward) the next reach;
 // - an environment of PATH, HOME, KUBECONFIG, TERM=dumb, LANG=C.UTF-8 and USER only;
 // - bounded: a memory+pids cgroup (RLIMIT_NPROC on the dedicated uid as well), RLIMIT_FSIZE, the
 //   timeout, and output read to the end but kept only up to a limit. At the timeout or on abort the
 //   outer bwrap is killed; --die-with-parent takes its PID namespace's init with it, and the kernel
 //   then kills every process of the namespace: the whole tree, `sleep 600 | cat` and `setsid` too.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { constants, readlinkSync } from 'node:fs';
 import { access, chmod, chown, copyFile, link, lstat, mkdir, mkdtemp, open, realpath, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { defaults } from '../config/defaults.ts';
 import { HarnessError } from '../errors/harness-error.ts';
 import { startApiForwarder, type ApiForwarder } from './api-forwarder.ts';
 import { createCgroup, type SandboxCgroup } from './cgroup.ts';
 import { checkFileName } from './file-names.ts';
+import { startNetworkHolder, type NetworkHolder } from './network-holder.ts';
 
 export interface SandboxOptions {
   /** The only writable place; also HOME and the working directory. Chowned to the sandbox's uid. */
@@ -51,6 +55,7 @@ export interface Sandbox {
   /**
    * Runs `bash` on this script inside the sandbox; stdout+stderr interleaved. Aborting `signal` (the
    * exercise settled, for an endless `kubectl get -w`) ends the WHOLE process tree and resolves with stopped=true.
+   * Every run of one sandbox shares its network namespace: a port one run listens on, the next reach.
    */
   run(script: string, options?: RunOptions): Promise<SandboxResult>;
   /**
@@ -58,6 +63,7 @@ export interface Sandbox {
    * that is absolute, has `..`, or runs through a symlink out of scratch (one a command made).
    */
   writeFile(name: string, content: string): Promise<string>;
+  /** Ends every run still going, the network namespace's holder and the API forwarder. */
   dispose(): Promise<void>;
 }
 
@@ -105,10 +111,24 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       cleanups.push(() => forwarder?.close() ?? Promise.resolve());
     }
     const base = await bwrapArgs({ uid, scratch, runtime, kubeconfig: options.kubeconfig, hasKubectl: Boolean(options.kubectlDir), hasApi: Boolean(options.apiServer) });
-    const setup = options.apiServer ? forwardApiPort(options.apiServer.port) : '';
-    const run = (script: string, runOptions: RunOptions = {}): Promise<SandboxResult> => runInSandbox({ uid, limits, cgroup: 'remove' in cgroup ? cgroup : undefined, base, setup, script, ...runOptions });
+    const confinement = { uid, limits, cgroup: 'remove' in cgroup ? cgroup : undefined };
+    // The lesson's network namespace: its holder is the API port's forwarder (socat), confined like
+    // any run (same uid, cgroup, rlimits, mounts), in the sandbox's cgroup so its forks count too.
+    const holderCommand = options.apiServer
+      ? ['socat', `TCP-LISTEN:${options.apiServer.port},bind=127.0.0.1,fork,reuseaddr`, `UNIX-CONNECT:${runtimeMount}/api.sock`]
+      : ['sleep', 'infinity'];
+    const network: NetworkHolder = await startNetworkHolder(confinedCommand(confinement, [...base, '--unshare-net', '--info-fd', '3'], holderCommand), {
+      env: { PATH: hostPath }, timeoutMs: 10_000, ...(options.apiServer ? { listenPort: options.apiServer.port } : {}),
+    });
+    cleanups.push(() => network.close());
+    let disposed = false;
+    cleanups.push(async () => { disposed = true; });
+    const run = (script: string, runOptions: RunOptions = {}): Promise<SandboxResult> => {
+      if (disposed) return Promise.reject(new TypeError('Expected a sandbox that is not disposed, got one whose dispose() was called'));
+      return runInSandbox({ ...confinement, base, network, script, ...runOptions });
+    };
     // A kernel that refuses unprivileged user namespaces (Ubuntu's AppArmor restriction, a sysctl)
-    // fails here with bwrap's own words, not at the lesson's first command.
+    // fails at the holder above or here with bwrap's own words, not at the lesson's first command.
     const probe = await run('exit 0', { timeoutMs: 10_000 });
     if (probe.exitCode !== 0) {
       throw new HarnessError(`the lesson sandbox does not start: ${probe.output.trim() || `exit code ${probe.exitCode}`}`, {
@@ -131,7 +151,7 @@ async function checkPrerequisites(needSocat: boolean): Promise<void> {
   if (process.getuid?.() !== 0) {
     throw new HarnessError('the lesson sandbox needs root: it runs lesson commands as a dedicated unprivileged uid', { fix: 'run the harness as root (sudo), as its local cluster needs too' });
   }
-  const tools = ['bwrap', 'setpriv', 'prlimit', 'bash', ...(needSocat ? ['socat'] : [])];
+  const tools = ['bwrap', 'setpriv', 'prlimit', 'nsenter', 'bash', ...(needSocat ? ['socat'] : [])];
   const missing: string[] = [];
   for (const tool of tools) {
     const found = await Promise.any(hostPath.split(':').map((dir) => access(path.join(dir, tool), constants.X_OK))).then(() => true, () => false);
@@ -175,7 +195,8 @@ async function bwrapArgs(o: { uid: number; scratch: string; runtime: string; kub
   };
   return [
     '--unshare-user', '--uid', String(insideUid), '--gid', String(insideUid), '--disable-userns',
-    '--unshare-pid', '--unshare-ipc', '--unshare-net', '--unshare-uts', '--hostname', 'lesson', '--unshare-cgroup-try',
+    // No --unshare-net: a run joins the lesson's network namespace before bwrap (see runInSandbox).
+    '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--hostname', 'lesson', '--unshare-cgroup-try',
     '--die-with-parent', '--new-session',
     '--ro-bind', '/usr', '/usr', ...top,
     '--ro-bind-try', '/etc/alternatives', '/etc/alternatives', // awk -> mawk
@@ -193,19 +214,28 @@ async function bwrapArgs(o: { uid: number; scratch: string; runtime: string; kub
   ];
 }
 
+interface Confinement { uid: number; limits: SandboxLimits; cgroup: SandboxCgroup | undefined }
+
 /**
- * Shell run before the lesson's script, in a bash of its own (so the lesson's shell has no trace of
- * it: no variable, no job to `wait` for): socat, orphaned to the namespace's init, listens on the
- * API port; the loop waits until the kernel lists the socket as listening (state 0A).
+ * The chain every sandboxed process starts through, as root: join the cgroup, (join the lesson's
+ * network namespace, given as fd 3,) set the rlimits, drop to the uid, bwrap. Each step execs the next,
+ * so the process the harness spawned IS bwrap, and --die-with-parent ties the sandbox to the harness.
  */
-function forwardApiPort(port: number): string {
-  const hex = port.toString(16).toUpperCase().padStart(4, '0');
-  return `(exec socat TCP-LISTEN:${port},bind=127.0.0.1,fork,reuseaddr UNIX-CONNECT:${runtimeMount}/api.sock </dev/null >/dev/null 2>&1 &)
-n=0; until grep -q ' 0100007F:${hex} 00000000:0000 0A' /proc/net/tcp || ((++n > 2000)); do :; done
-`;
+function confinedCommand(c: Confinement, bwrap: string[], inner: string[], joinNetwork = false): string[] {
+  const join = c.cgroup?.procsFiles ?? [];
+  const nproc = c.limits.pids;
+  return [
+    // Joins the cgroup first, so everything after (and bwrap's whole tree) is counted in it.
+    '/bin/bash', '-c', 'n=$1; shift; for ((i = 0; i < n; i++)); do echo $$ > "$1" || { echo "lesson-harness: cannot join the sandbox cgroup ($1)" >&2; exit 125; }; shift; done; exec "$@"', 'join', String(join.length), ...join,
+    ...(joinNetwork ? ['nsenter', '--net=/proc/self/fd/3', '--'] : []),
+    'prlimit', `--nproc=${nproc}:${nproc}`, `--fsize=${c.limits.fileBytes}:${c.limits.fileBytes}`, '--core=0:0', '--',
+    'setpriv', `--reuid=${c.uid}`, `--regid=${c.uid}`, '--clear-groups', '--inh-caps=-all', '--bounding-set=-all', '--no-new-privs', '--',
+    'bwrap', ...bwrap, '--',
+    ...inner,
+  ];
 }
 
-interface RunRequest extends RunOptions { uid: number; limits: SandboxLimits; cgroup: SandboxCgroup | undefined; base: string[]; setup: string; script: string }
+interface RunRequest extends RunOptions, Confinement { base: string[]; network: NetworkHolder; script: string }
 
 async function runInSandbox(r: RunRequest): Promise<SandboxResult> {
   if (Buffer.byteLength(r.script) > maxScriptBytes || r.script.includes('\0')) {
@@ -213,17 +243,9 @@ async function runInSandbox(r: RunRequest): Promise<SandboxResult> {
   }
   if (r.signal?.aborted) return { exitCode: 0, output: '', timedOut: false, stopped: true, truncated: false };
   const oomBefore = (await r.cgroup?.oomKills()) ?? 0;
-  const { nproc } = { nproc: r.limits.pids };
-  const join = r.cgroup?.procsFiles ?? [];
-  const command = [
-    // Joins the cgroup first, so everything after (and bwrap's whole tree) is counted in it.
-    '/bin/bash', '-c', 'n=$1; shift; for ((i = 0; i < n; i++)); do echo $$ > "$1" || { echo "lesson-harness: cannot join the sandbox cgroup ($1)" >&2; exit 125; }; shift; done; exec "$@"', 'join', String(join.length), ...join,
-    'prlimit', `--nproc=${nproc}:${nproc}`, `--fsize=${r.limits.fileBytes}:${r.limits.fileBytes}`, '--core=0:0', '--',
-    'setpriv', `--reuid=${r.uid}`, `--regid=${r.uid}`, '--clear-groups', '--inh-caps=-all', '--bounding-set=-all', '--no-new-privs', '--',
-    'bwrap', ...r.base, '--',
-    '/bin/bash', '--noprofile', '--norc', '-c', `${r.setup}exec 2>&1; exec -a bash /bin/bash --noprofile --norc -c "$1" bash`, 'bash', r.script,
-  ];
-  const child = spawn(command[0] ?? '/bin/bash', command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: hostPath } });
+  // The first bash closes the namespace fd (3), so the lesson's shell does not inherit it.
+  const command = confinedCommand(r, r.base, ['/bin/bash', '--noprofile', '--norc', '-c', 'exec 3<&- 2>&1; exec -a bash /bin/bash --noprofile --norc -c "$1" bash', 'bash', r.script], true);
+  const child = spawn(command[0] ?? '/bin/bash', command.slice(1), { stdio: ['ignore', 'pipe', 'pipe', r.network.fd], env: { PATH: hostPath } }) as ChildProcessByStdio<null, Readable, Readable>;
   const kept: Buffer[] = [];
   let keptBytes = 0;
   let truncated = false;
@@ -264,6 +286,10 @@ async function runInSandbox(r: RunRequest): Promise<SandboxResult> {
   if (r.cgroup && (await r.cgroup.oomKills()) > oomBefore) {
     output += `\n[lesson-harness] the sandbox's memory limit (${Math.round(r.limits.memoryBytes / 2 ** 20)} MiB) was reached: the kernel killed a process\n`;
   }
+  // The forwarder is the lesson's only way to the API server; say so when it is gone, rather than
+  // leave a bare "connection refused" from every kubectl that follows.
+  const holderEnded = r.network.ended();
+  if (holderEnded) output += `\n[lesson-harness] ${holderEnded}: the API server cannot be reached from here on\n`;
   return { exitCode, output, timedOut, stopped: stopped && !timedOut, truncated };
 }
 
