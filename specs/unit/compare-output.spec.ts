@@ -189,3 +189,18 @@ describe('compareOutput: timing and wildcards', () => {
     expect(compareOutput(doc, 'NAME                   READY   STATUS    RESTARTS   AGE   IP            NODE\nweb-7f8d9c6b5d-q2w4z   1/1     Running   0          2m    10.244.64.9   localhost\n', ctx).same).to.equal(true);
   });
 });
+
+describe('compareOutput: only known format changes are version-dependent', () => {
+  const ctx = { file: 'l.md', exercise: 'E', command: 'kubectl logs job/q' };
+  it('a log line cut short is an error, not a version warning', () => {
+    const result = compareOutput({ line: 4, text: 'consuming a message' }, 'consuming\n', ctx);
+    expect(result.findings.map((f) => [f.severity, f.line])).to.deep.equal([['error', 4]]);
+  });
+  it('`deleted` against `deleted from default namespace` is the kubectl v1.34 change, in either direction', () => {
+    for (const [doc, act] of [['job.batch "pi" deleted', 'job.batch "pi" deleted from default namespace'], ['job.batch "pi" deleted from default namespace', 'job.batch "pi" deleted']]) {
+      const result = compareOutput({ line: 2, text: doc ?? '' }, `${act ?? ''}\n`, { ...ctx, command: 'kubectl delete job pi' });
+      expect(result.findings.map((f) => f.severity)).to.deep.equal(['warning']);
+      expect(result.findings[0]?.suggestion).to.match(/since kubectl v1\.34 \(k8s\.io\/kubectl pkg\/cmd\/delete\/delete\.go\)/);
+    }
+  });
+});

@@ -5,6 +5,7 @@
  */
 import type { Finding, Severity } from '../findings/finding.ts';
 import type { DocumentedOutput } from './parse-lesson.ts';
+import { formatChangeBetween } from './format-changes.ts';
 import { INLINE_WILDCARD, splitBlocks, type OutputBlock, type OutputLine, type Table, type TableRow } from './normalise-output.ts';
 
 export interface CompareContext {
@@ -109,10 +110,10 @@ function comparePlain(doc: OutputLine[], act: OutputLine[], firstLine: number, f
     if (!got) {
       errors.push({ line: line.line, lesson: line.raw, cluster: '(nothing)' });
     } else if (!linesMatch(line, got)) {
-      const extended = isPrefix(line.tokens, got.tokens) || isPrefix(got.tokens, line.tokens);
-      if (extended) {
+      const change = formatChangeBetween(line.text, got.text);
+      if (change) {
         warnings.push(finding('warning', line.line, 'version-dependent output format', line.raw, got.raw,
-          `Show the current format (${got.raw}), or note that other kubectl versions print: ${line.raw}`));
+          `${change.change} since ${change.since} (${change.source}). Show the current format (${got.raw}), or note that other kubectl versions print: ${line.raw}`));
       } else {
         errors.push({ line: line.line, lesson: line.raw, cluster: got.raw, ...hintFor(line, got) });
       }
@@ -294,10 +295,6 @@ function podHistories(table: Table): PodHistory[] {
 
 function collapse(states: string[]): string[] {
   return states.filter((s, i) => s !== states[i - 1]);
-}
-
-function isPrefix(short: string[], long: string[]): boolean {
-  return short.length < long.length && short.every((t, i) => t === long[i]);
 }
 
 function lineTitle(lesson: string, cluster: string): string {
