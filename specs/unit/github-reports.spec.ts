@@ -52,6 +52,10 @@ describe('GitHub workflow commands', () => {
     expect(command).to.contain('::Update the table:%0ANAME  STATUS  100%25%0ALesson says');
   });
 
+  it('names the file relative to the repository root, as GitHub needs', () => {
+    expect(workflowCommand(finding({ file: '/repo/lessons/jobs.md' }), '/repo')).to.match(/^::error file=lessons\/jobs\.md,line=56,/);
+  });
+
   it('says when a finding is fixable with --fix', () => {
     expect(workflowCommand(report.exercises[0]!.findings[0]!)).to.contain('Fixable: lesson-verify --fix');
     expect(workflowCommand(report.exercises[0]!.findings[1]!)).not.to.contain('Fixable');

@@ -4,6 +4,7 @@
  * (actions/toolkit `command.ts`): in the message `%`, CR and LF are percent-encoded; in property
  * values `:` and `,` as well, since they separate properties.
  */
+import path from 'node:path';
 import type { Finding, Severity } from '../findings/finding.ts';
 import { allFindings, sortFindings, type VerificationReport } from './verification-report.ts';
 
@@ -17,12 +18,13 @@ export function escapeProperty(text: string): string {
   return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-export function workflowCommand(f: Finding): string {
+/** `root`: the repository's root; GitHub places an annotation only on a path relative to it. */
+export function workflowCommand(f: Finding, root = process.cwd()): string {
   const message = [f.suggestion, `Lesson says: ${f.lessonSays}`, `Cluster did: ${f.clusterDid}`, ...(f.fix?.length ? ['Fixable: lesson-verify --fix'] : [])].join('\n');
-  // The file must be relative to the repository root for GitHub to place it on the diff.
-  return `::${COMMAND[f.severity]} file=${escapeProperty(f.file)},line=${f.line},title=${escapeProperty(`${f.exercise}: ${f.title}`)}::${escapeData(message)}\n`;
+  const file = path.isAbsolute(f.file) ? path.relative(root, f.file) : f.file;
+  return `::${COMMAND[f.severity]} file=${escapeProperty(file.split(path.sep).join('/'))},line=${f.line},title=${escapeProperty(`${f.exercise}: ${f.title}`)}::${escapeData(message)}\n`;
 }
 
-export function githubAnnotations(report: VerificationReport): string {
-  return sortFindings(allFindings(report)).map(workflowCommand).join('');
+export function githubAnnotations(report: VerificationReport, root = process.cwd()): string {
+  return sortFindings(allFindings(report)).map((f) => workflowCommand(f, root)).join('');
 }
