@@ -17,7 +17,7 @@ table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{border:1px solid
 td.sev{color:#fff;font-weight:bold}pre{margin:0;white-space:pre-wrap;overflow-wrap:anywhere;font-size:.85rem}td{overflow-wrap:anywhere}
 details pre{background:#f6f8fa;padding:.5rem}svg{max-width:100%;height:auto;margin-top:1rem}
 table.sbs{font-family:ui-monospace,monospace;font-size:.8rem;table-layout:fixed}table.sbs td{border:none;padding:0 .4rem;white-space:pre-wrap}
-table.sbs th{font-weight:normal;color:#555;border:none;border-bottom:1px solid #ddd}td.n{color:#888;width:2.5rem;text-align:right}
+table.sbs th{font-weight:normal;color:#555;border:none;border-bottom:1px solid #ddd}td.n{color:#888;text-align:right}col.n{width:2.5rem}td.sbs-cell{width:55%}
 td.removed{background:#ffebe9}td.added{background:#e6ffec}.fixable{color:#1a7f37;font-size:.8rem}
 `;
 
@@ -58,7 +58,7 @@ ${exercise.commands.map((c) => `<p>line ${c.line} · exit ${c.exitCode}</p><pre>
 
 function findingsTable(findings: Finding[]): string {
   if (findings.length === 0) return '<p class="pass">No findings.</p>';
-  const rows = findings.map((f) => `<tr><td>${esc(`${f.file}:${f.line}`)}</td><td class="sev ${f.severity}">${f.severity}</td><td>${esc(f.title)}${f.fix?.length ? '<br><span class="fixable">fixable with --fix</span>' : ''}</td><td>${diffTable(f)}</td><td><pre>${esc(f.suggestion)}</pre></td></tr>`);
+  const rows = findings.map((f) => `<tr><td>${esc(`${f.file}:${f.line}`)}</td><td class="sev ${f.severity}">${f.severity}</td><td>${esc(f.title)}${f.fix?.length ? '<br><span class="fixable">fixable with --fix</span>' : ''}</td><td class="sbs-cell">${diffTable(f)}</td><td><pre>${esc(f.suggestion)}</pre></td></tr>`);
   return `<table>
 <thead><tr><th>Line</th><th>Severity</th><th>Finding</th><th>Lesson vs cluster</th><th>Suggestion</th></tr></thead>
 <tbody>
@@ -72,7 +72,7 @@ function diffTable(f: Finding): string {
   const { left, right, firstLine } = findingSides(f);
   const cell = (c: SideCell | undefined): string => (c ? `<td class="n">${c.line ?? ''}</td><td class="${c.kind}">${esc(c.text)}</td>` : '<td class="n"></td><td></td>');
   const rows = sideBySide(left, right, firstLine).map((r) => `<tr>${cell(r.left)}${cell(r.right)}</tr>`);
-  return `<table class="sbs"><thead><tr><th colspan="2">lesson</th><th colspan="2">cluster${f.fix?.length ? ' (--fix writes)' : ''}</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<table class="sbs"><colgroup><col class="n"><col><col class="n"><col></colgroup><thead><tr><th colspan="2">lesson</th><th colspan="2">cluster${f.fix?.length ? ' (--fix writes)' : ''}</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 /** What --fix cannot do: errors and warnings without a mechanical fix. */
