@@ -124,7 +124,14 @@ describe('--fix: tables', () => {
     expect(r.after).to.deep.equal([]);
   });
 
-  it('a table the cluster did not print at all needs a human', () => {
+  it('an extra row of a Deployment\'s pods takes the lesson\'s template hash', () => {
+    const md = lesson('## A', '```bash', 'kubectl get pods', '```', '```', 'NAME                  READY   STATUS', 'web-7d9c5b8f6-x2x4q   1/1     Running', '```');
+    const r = fixRound(md, 'kubectl get pods', 'NAME                   READY   STATUS\nweb-7b85b55759-k2m4n   1/1     Running\nweb-7b85b55759-d85fz   1/1     Running\n');
+    expect(r.text).to.contain('web-7d9c5b8f6-x2x4q   1/1     Running\nweb-7d9c5b8f6-d85fz   1/1     Running\n```');
+    expect(r.after).to.deep.equal([]);
+  });
+
+    it('a table the cluster did not print at all needs a human', () => {
     const r = fixRound(jobs, 'kubectl get jobs', 'No resources found in default namespace.\n');
     expect(r.text).to.equal(jobs);
     expect(r.todo.map((f) => f.title)).to.include('table missing');

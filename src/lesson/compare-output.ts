@@ -205,7 +205,7 @@ function planTable(doc: Table, act: Table, pairs: [TableRow, TableRow | undefine
     return keepLessonCell(d >= 0 ? row.printed[d] : undefined, match.printed[i] ?? '', d >= 0 && sameCell(c, row, match));
   });
   const rows = pairs.map(([row, match]) => ({ row, cells: match ? cellsOf(row, match) : undefined, changed: match ? doc.header.some((c) => act.header.includes(c) && !sameCell(c, row, match)) : true }));
-  const extraCells = extra.map((r) => r.printed);
+  const extraCells = extra.map((r) => withLessonHash(r, doc));
   if (newHeader) {
     const laidOut = formatTable([act.header, ...rows.flatMap((r) => (r.cells ? [r.cells] : [])), ...extraCells]);
     plan.replace(doc.line, [laidOut[0] ?? '']);
@@ -223,6 +223,19 @@ function planTable(doc: Table, act: Table, pairs: [TableRow, TableRow | undefine
     else if (r.changed) plan.replace(r.row.line, [alignRow(r.cells, starts)]);
   }
   if (extraCells.length > 0) plan.insertAfter(doc.endLine, extraCells.map((cells) => alignRow(cells, starts)));
+}
+
+/**
+ * An extra row's cells, its generated name under the lesson's template hash when the lesson lists
+ * a pod of the same ReplicaSet shape (`web-7d9c5b8f6-…`): the hash is a random part of this run.
+ */
+function withLessonHash(row: TableRow, doc: Table): string[] {
+  const n = doc.header.indexOf('NAME');
+  const name = row.printed[n] ?? '';
+  const shape = row.normalised[n] ?? '';
+  const lessonName = doc.rows.find((r) => r.normalised[n] === shape)?.cells[n];
+  if (n < 0 || !lessonName || !shape.includes('<hash>')) return row.printed;
+  return row.printed.map((c, i) => (i === n ? `${lessonName.slice(0, lessonName.lastIndexOf('-'))}${name.slice(name.lastIndexOf('-'))}` : c));
 }
 
 /** Every lesson line of a table, header to its last row or `...`. */
