@@ -171,6 +171,12 @@ describe('--fix: --watch transcripts', () => {
     expect(errors(r.after)).to.deep.equal([]);
   });
 
+  it('a second --fix after the first changes nothing (warnings left are timing, without a fix)', () => {
+    const r = fixRound(original, command, actual);
+    const again = fixLesson(r.text, compare(r.text, command, actual), { from: 'a', to: 'b' });
+    expect(again.diff).to.equal('');
+  });
+
   it('the fixed transcript holds on a later run with more restarts and no Pending', () => {
     const r = fixRound(original, command, actual);
     const later = actual.replace(/^job-4-k8xzq {3}0\/1 {5}Pending.*\n/m, '').replace(/k8xzq/g, 'q7r2s') + '\njob-4-q7r2s   0/1     Error               3 (1s ago)    25s';
@@ -179,7 +185,7 @@ describe('--fix: --watch transcripts', () => {
 
   it('timing warnings (skipped Pending, restart counts, other pods) carry no fix', () => {
     const findings = compare(original, command, actual);
-    const timing = findings.filter((f) => /not in the lesson|at most|differ only/.test(f.title));
+    const timing = findings.filter((f) => /not in the lesson|at most|differ only|RESTARTS shows/.test(f.title));
     expect(timing.length).to.be.greaterThan(0);
     for (const f of timing) expect(f.fix, f.title).to.equal(undefined);
   });

@@ -244,7 +244,8 @@ function rangeOf(table: Table): number[] {
 }
 
 // One finding per direction, never one per row: a new kubectl column changes every row.
-function columnFindings(doc: Table, act: Table, finding: MakeFinding, tableLines: number[]): Finding[] {
+/** `watch`: a transcript's restart times are timing, so that warning there gets no fix (a fix would churn the transcript). */
+function columnFindings(doc: Table, act: Table, finding: MakeFinding, tableLines: number[], watch = false): Finding[] {
   const findings: Finding[] = [];
   const added = act.header.filter((c) => !doc.header.includes(c));
   const missing = doc.header.filter((c) => !act.header.includes(c));
@@ -261,7 +262,7 @@ function columnFindings(doc: Table, act: Table, finding: MakeFinding, tableLines
   if (actAgo && !docAgo) {
     const example = act.rows.find((r) => r.restartAgo)?.raw ?? '';
     findings.push(finding('warning', doc.line, 'RESTARTS shows the time of the last restart', 'RESTARTS as a bare count, e.g. 1', example,
-      'Current kubectl prints restarts as "1 (2s ago)"; update the RESTARTS cells to that form.', tableLines));
+      'Current kubectl prints restarts as "1 (2s ago)"; update the RESTARTS cells to that form.', watch ? undefined : tableLines));
   }
   return findings;
 }
@@ -276,7 +277,7 @@ interface PodHistory {
 
 function compareWatch(doc: Table, act: Table, finding: MakeFinding, replaceAll: string, plan: OutputPlan): Finding[] {
   const tableLines = rangeOf(doc);
-  const findings = columnFindings(doc, act, finding, tableLines);
+  const findings = columnFindings(doc, act, finding, tableLines, true);
   const docPods = podHistories(doc);
   const families = new Set(docPods.map((p) => p.family));
   const allActPods = podHistories(act);
