@@ -1,10 +1,14 @@
 // --fix without a cluster: each kind of finding is compared, fixed, and the fixed lesson compared
 // again with the same cluster output, which must then give no error (the fixed point, per kind).
 import { readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { expect } from 'chai';
 import type { Finding } from '../../src/findings/finding.ts';
 import { applyFixes } from '../../src/fix/apply-fixes.ts';
 import { fixLesson } from '../../src/fix/fix-lesson.ts';
+import { fixedLessonPath, writeFixedLesson } from '../../src/fix/write-fixed-lesson.ts';
 import { alignRow, formatTable, keepLessonWords } from '../../src/fix/stable-output.ts';
 import { compareOutput } from '../../src/lesson/compare-output.ts';
 import { fileNameFindings, parseLesson, type CommandStep } from '../../src/lesson/parse-lesson.ts';
@@ -280,5 +284,27 @@ describe('--fix: stable output helpers', () => {
     expect(formatTable([['NAME', 'STATUS'], ['countdown', 'Complete']])).to.deep.equal(['NAME        STATUS', 'countdown   Complete']);
     expect(alignRow(['a', 'b', 'c'], [0, 6, 10])).to.equal('a     b   c');
     expect(alignRow(['a-very-long-name', 'b'], [0, 6])).to.equal('a-very-long-name   b');
+  });
+});
+
+describe('--fix: where the fixed lesson is written', () => {
+  const finding: Finding = { severity: 'error', file: FILE, line: 2, exercise: 'A', title: 't', lessonSays: '', clusterDid: '', suggestion: '', fix: [{ kind: 'lines', line: 2, endLine: 2, original: ['b'], replacement: ['c'] }] };
+
+  it('beside the lesson as <name>.fixed.md, the lesson untouched; or over it with --fix=inplace', async () => {
+    expect(fixedLessonPath('lessons/jobs.md', 'beside')).to.equal('lessons/jobs.fixed.md');
+    expect(fixedLessonPath('lessons/jobs.md', 'inplace')).to.equal('lessons/jobs.md');
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'fix-write-'));
+    try {
+      const lessonPath = path.join(dir, 'l.md');
+      await writeFile(lessonPath, 'a\nb\n');
+      const beside = await writeFixedLesson(lessonPath, [finding], 'beside');
+      expect(await readFile(beside.path, 'utf8')).to.equal('a\nc\n');
+      expect(await readFile(lessonPath, 'utf8')).to.equal('a\nb\n');
+      const inplace = await writeFixedLesson(lessonPath, [finding], 'inplace');
+      expect(inplace.path).to.equal(lessonPath);
+      expect(await readFile(lessonPath, 'utf8')).to.equal('a\nc\n');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
