@@ -19,10 +19,15 @@ export { parseLesson, manifestBlocks, type Lesson, type Exercise } from './lesso
 export { LessonError } from './lesson/lesson-error.ts';
 export { compareOutput } from './lesson/compare-output.ts';
 export { parseAnnotation, evaluateExpectation } from './lesson/annotations.ts';
-export type { Finding, Severity } from './findings/finding.ts';
+export type { Finding, Severity, LessonEdit, LineEdit, WordEdit } from './findings/finding.ts';
+export { fixLesson, type FixedLesson } from './fix/fix-lesson.ts';
+export { applyFixes, type FixResult } from './fix/apply-fixes.ts';
+export { writeFixedLesson, fixedLessonPath, type FixMode } from './fix/write-fixed-lesson.ts';
 export { verifyLesson, loadLesson } from './verify/verify-lesson.ts';
 export { createSandbox, loopbackServer, type Sandbox, type SandboxOptions, type SandboxLimits, type SandboxResult } from './sandbox/sandbox.ts';
 export { createLessonCredentials, type LessonCredentials } from './sandbox/lesson-credentials.ts';
 export { checkFileName, type FileNameCheck } from './sandbox/file-names.ts';
 export { writeReports } from './report/write-reports.ts';
+export { githubAnnotations } from './report/github-annotations.ts';
+export { sarifReport } from './report/sarif-report.ts';
 export type { VerificationReport } from './report/verification-report.ts';

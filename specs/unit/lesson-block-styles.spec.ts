@@ -119,7 +119,7 @@ describe('lesson styles', () => {
     const lesson = parseLesson(md, 'l.md');
     const steps = lesson.exercises[0]?.steps.filter((s): s is CommandStep => s.kind === 'command') ?? [];
     expect(steps.map((s) => [s.command, s.options, s.hidden ?? false])).to.deep.equal([
-      ['kubectl get pod nope', { exitCode: 1, timeoutMs: 30_000 }, false],
+      ['kubectl get pod nope', { exitCode: 1, exitMarker: { line: 6, word: 'exit=1' }, timeoutMs: 30_000 }, false],
       ['kubectl wait --for=condition=Ready pod/p', { ignoreOutput: true }, true],
     ]);
     expect(lesson.cleanup.map((s) => s.command)).to.deep.equal(['kubectl delete ns shop']);

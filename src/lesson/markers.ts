@@ -23,6 +23,8 @@ export interface BlockOptions {
   skip?: boolean;
   ignoreOutput?: boolean;
   exitCode?: number;
+  /** Where the exit code was written (`exit=1` on its marker's line), so a fix can change it. */
+  exitMarker?: { line: number; word: string };
   timeoutMs?: number;
   background?: boolean;
   fileName?: string;
@@ -59,6 +61,7 @@ function parseMarker(body: string, line: number, file: string): Marker {
       case 'exit-code':
         if (!/^\d{1,3}$/.test(value ?? '')) throw new LessonError(file, line, `"${word}" needs a number`, 'write e.g. <!-- verify: exit=1 -->');
         options.exitCode = Number(value);
+        options.exitMarker = { line, word };
         break;
       case 'timeout': {
         const seconds = /^(\d+(?:\.\d+)?)(s|m)?$/.exec(value ?? '');

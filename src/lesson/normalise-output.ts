@@ -22,7 +22,13 @@ export interface OutputLine {
 export interface Table {
   /** Line of the header row. */
   line: number;
+  /** Last line of the table: its last row or an ellipsis after it. */
+  endLine: number;
   header: string[];
+  /** The header line as printed: its spacing lines up with the rows. */
+  headerRaw: string;
+  /** The first `...` line of the table as the author wrote it. */
+  ellipsis?: string;
   rows: TableRow[];
   /** The table contained an ellipsis line: rows may be missing from it. */
   partial: boolean;
@@ -35,6 +41,8 @@ export interface TableRow {
   cells: string[];
   /** Cells after normalisation, one per header column. */
   normalised: string[];
+  /** Cells exactly as printed, restart time included (`1 (2s ago)`), for writing the row back. */
+  printed: string[];
   restartAgo: boolean;
 }
 
@@ -117,11 +125,14 @@ export function splitBlocks(text: string, firstLine = 1): OutputBlock[] {
       table = undefined;
     } else if (isTableHeader(line.raw)) {
       columns = headerColumns(line.raw);
-      table = { line: line.line, header: columns.map((c) => c.name), rows: [], partial: false };
+      table = { line: line.line, endLine: line.line, header: columns.map((c) => c.name), headerRaw: line.raw, rows: [], partial: false };
       blocks.push({ kind: 'table', table });
     } else if (table && (line.ellipsis || !endsTable(line.raw, columns.length))) {
-      if (line.ellipsis) table.partial = true;
-      else table.rows.push(tableRow(line, columns));
+      if (line.ellipsis) {
+        table.partial = true;
+        table.ellipsis ??= line.raw.trim();
+      } else table.rows.push(tableRow(line, columns));
+      table.endLine = line.line;
     } else {
       // A line that cannot be a row (one word under a wide header: a log line after `get pods`) ends the table.
       table = undefined;
@@ -137,7 +148,7 @@ function endsTable(raw: string, columns: number): boolean {
   return columns >= 3 && raw.trim().split(/\s+/).length === 1;
 }
 
-function headerColumns(raw: string): { name: string; start: number }[] {
+export function headerColumns(raw: string): { name: string; start: number }[] {
   // kubectl pads columns with 3 spaces, but a few names contain one ("NOMINATED NODE").
   const separator = raw.trim().split(/\s{2,}/).length >= 2 ? /\S+(?: \S+)*/g : /\S+/g;
   return [...raw.matchAll(separator)].map((m) => ({ name: m[0], start: m.index }));
@@ -168,5 +179,9 @@ function tableRow(line: OutputLine, columns: { name: string; start: number }[]):
     cells = columns.map((c, i) => line.raw.slice(c.start, columns[i + 1]?.start ?? undefined).trim());
   }
   const header = columns.map((c) => c.name);
-  return { line: line.line, raw: line.raw, cells, normalised: cells.map((c, i) => normaliseCell(c, header[i] ?? '', header)), restartAgo: line.restartAgo };
+  // The restart time was cut out before splitting (its spaces would split the cell); put it back.
+  const ago = /\s+\((?:\d+(?:ms|s|m|h|d|y))+ ago\)/.exec(line.raw)?.[0].trim();
+  const restarts = header.indexOf('RESTARTS');
+  const asPrinted = cells.map((c, i) => (ago && i === restarts ? `${c} ${ago}` : c));
+  return { line: line.line, raw: line.raw, cells, normalised: cells.map((c, i) => normaliseCell(c, header[i] ?? '', header)), printed: asPrinted, restartAgo: line.restartAgo };
 }

@@ -234,6 +234,8 @@ export function fileNameFindings(lesson: Lesson): Finding[] {
       if (step.kind !== 'file' || step.nameSource !== 'prose') return;
       const apply = nextApply(exercise.steps.slice(i + 1));
       if (!apply || normalize(apply.file) === normalize(step.fileName)) return;
+      // Rename where the name is used once: the file in the prose, unless a later command uses the prose's name too.
+      const laterUse = exercise.steps.slice(i + 1).some((s) => s.kind === 'command' && s !== apply.step && hasWord(s.command, step.fileName));
       findings.push({
         severity: 'error',
         file: lesson.file,
@@ -243,10 +245,23 @@ export function fileNameFindings(lesson: Lesson): Finding[] {
         lessonSays: `line ${step.nameLine ?? step.line}: create ${step.fileName}; line ${apply.step.line}: ${apply.step.command}`,
         clusterDid: `a student's command fails: error: the path "${apply.file}" does not exist`,
         suggestion: `Rename the file to ${apply.file} (line ${step.nameLine ?? step.line}) or apply ${step.fileName} (line ${apply.step.line}).`,
+        fix: [laterUse
+          ? { kind: 'word', line: apply.step.line, from: apply.file, to: step.fileName }
+          : { kind: 'word', line: step.nameLine ?? step.line, from: step.fileName, to: apply.file }],
       });
     });
   }
   return findings;
+}
+
+/** `word` stands alone in `text` (not part of a longer file name). */
+export function hasWord(text: string, word: string): boolean {
+  return wordPattern(word).test(text);
+}
+
+/** A file name or marker word, bounded by anything that cannot be part of it. */
+export function wordPattern(word: string, flags = ''): RegExp {
+  return new RegExp(`(?<![\\w./=-])${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w./-])`, flags);
 }
 
 function fileSteps(exercise: Exercise): FileStep[] {
@@ -324,7 +339,8 @@ function fileNameFromProse(paragraphs: { text: string; line: number }[]): { name
       ? [...p.text.matchAll(/(?:^|[\s"'(])([\w./-]+\.ya?ml)\b/g)].map((m) => m[1])
       : [];
     const name = [...quoted, ...bare].at(-1);
-    if (name) return { name, line: p.line };
+    // The line the name is on (a paragraph may span lines), so a fix can rename it there.
+    if (name) return { name, line: p.line + (p.text.slice(0, p.text.lastIndexOf(name)).match(/\n/g)?.length ?? 0) };
   }
   return undefined;
 }

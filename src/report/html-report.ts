@@ -4,6 +4,7 @@
  */
 import type { Finding } from '../findings/finding.ts';
 import { escapeXml as esc } from './escape.ts';
+import { findingSides, sideBySide, type SideCell } from './side-by-side.ts';
 import { svgTimeline } from './svg-timeline.ts';
 import { allFindings, countBySeverity, exercisePassed, sortFindings, type ExerciseReport, type VerificationReport } from './verification-report.ts';
 
@@ -15,6 +16,9 @@ h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid 
 table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{border:1px solid #ddd;padding:.3rem .5rem;vertical-align:top;text-align:left}
 td.sev{color:#fff;font-weight:bold}pre{margin:0;white-space:pre-wrap;overflow-wrap:anywhere;font-size:.85rem}td{overflow-wrap:anywhere}
 details pre{background:#f6f8fa;padding:.5rem}svg{max-width:100%;height:auto;margin-top:1rem}
+table.sbs{font-family:ui-monospace,monospace;font-size:.8rem;table-layout:fixed}table.sbs td{border:none;padding:0 .4rem;white-space:pre-wrap}
+table.sbs th{font-weight:normal;color:#555;border:none;border-bottom:1px solid #ddd}td.n{color:#888;text-align:right}col.n{width:2.5rem}td.sbs-cell{width:55%}
+td.removed{background:#ffebe9}td.added{background:#e6ffec}.fixable{color:#1a7f37;font-size:.8rem}
 `;
 
 export function htmlReport(report: VerificationReport): string {
@@ -31,6 +35,7 @@ export function htmlReport(report: VerificationReport): string {
 <h1>Lesson verification: ${esc(report.lesson)}</h1>
 <p class="meta">Cluster ${esc(report.cluster.provider)} ${esc(report.cluster.version)} · started ${esc(when)} · took ${seconds(report.durationMs)}</p>
 <p class="summary"><span class="error">${counts.error} error${counts.error === 1 ? '' : 's'}</span><span class="warning">${counts.warning} warning${counts.warning === 1 ? '' : 's'}</span><span class="info">${counts.info} info</span></p>
+${todoSection(allFindings(report))}
 ${report.exercises.map(exerciseSection).join('\n')}
 </body>
 </html>
@@ -53,13 +58,30 @@ ${exercise.commands.map((c) => `<p>line ${c.line} · exit ${c.exitCode}</p><pre>
 
 function findingsTable(findings: Finding[]): string {
   if (findings.length === 0) return '<p class="pass">No findings.</p>';
-  const rows = findings.map((f) => `<tr><td>${esc(`${f.file}:${f.line}`)}</td><td class="sev ${f.severity}">${f.severity}</td><td>${esc(f.title)}</td><td><pre>${esc(f.lessonSays)}</pre></td><td><pre>${esc(f.clusterDid)}</pre></td><td><pre>${esc(f.suggestion)}</pre></td></tr>`);
+  const rows = findings.map((f) => `<tr><td>${esc(`${f.file}:${f.line}`)}</td><td class="sev ${f.severity}">${f.severity}</td><td>${esc(f.title)}${f.fix?.length ? '<br><span class="fixable">fixable with --fix</span>' : ''}</td><td class="sbs-cell">${diffTable(f)}</td><td><pre>${esc(f.suggestion)}</pre></td></tr>`);
   return `<table>
-<thead><tr><th>Line</th><th>Severity</th><th>Finding</th><th>Lesson says</th><th>Cluster did</th><th>Suggestion</th></tr></thead>
+<thead><tr><th>Line</th><th>Severity</th><th>Finding</th><th>Lesson vs cluster</th><th>Suggestion</th></tr></thead>
 <tbody>
 ${rows.join('\n')}
 </tbody>
 </table>`;
+}
+
+/** Lesson on the left, cluster on the right, as a code review shows a change. */
+function diffTable(f: Finding): string {
+  const { left, right, firstLine } = findingSides(f);
+  const cell = (c: SideCell | undefined): string => (c ? `<td class="n">${c.line ?? ''}</td><td class="${c.kind}">${esc(c.text)}</td>` : '<td class="n"></td><td></td>');
+  const rows = sideBySide(left, right, firstLine).map((r) => `<tr>${cell(r.left)}${cell(r.right)}</tr>`);
+  return `<table class="sbs"><colgroup><col class="n"><col><col class="n"><col></colgroup><thead><tr><th colspan="2">lesson</th><th colspan="2">cluster${f.fix?.length ? ' (--fix writes)' : ''}</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+/** What --fix cannot do: errors and warnings without a mechanical fix. */
+function todoSection(findings: Finding[]): string {
+  const todo = sortFindings(findings.filter((f) => f.severity !== 'info' && !f.fix?.length));
+  const fixable = findings.filter((f) => f.fix?.length).length;
+  const head = `<p class="meta">${fixable} finding${fixable === 1 ? '' : 's'} fixable with <code>lesson-verify --fix</code>; ${todo.length} left for you:</p>`;
+  if (todo.length === 0) return head;
+  return `${head}<ul class="todo">${todo.map((f) => `<li><span class="sev ${f.severity}">${f.severity}</span> ${esc(`${f.file}:${f.line}`)} ${esc(f.title)} — ${esc(f.suggestion.split('\n')[0] ?? '')}</li>`).join('')}</ul>`;
 }
 
 function seconds(ms: number): string {

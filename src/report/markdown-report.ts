@@ -26,6 +26,7 @@ export function markdownReport(report: VerificationReport): string {
     `| ${counts.error} | ${counts.warning} | ${counts.info} |`,
     '',
   ];
+  lines.push(...todoList(allFindings(report)));
   for (const exercise of report.exercises) lines.push(...exerciseSection(exercise));
   return `${lines.join('\n')}\n`;
 }
@@ -42,12 +43,23 @@ function exerciseSection(exercise: ExerciseReport): string[] {
   return out;
 }
 
+/** What `--fix` cannot do: errors and warnings without a mechanical fix, as a task list. */
+function todoList(findings: Finding[]): string[] {
+  const todo = sortFindings(findings.filter((f) => f.severity !== 'info' && !f.fix?.length));
+  const fixable = findings.filter((f) => f.fix?.length).length;
+  return [
+    `${fixable} finding${fixable === 1 ? '' : 's'} fixable with \`lesson-verify --fix\`; ${todo.length} left for you${todo.length ? ':' : '.'}`, '',
+    ...todo.map((f) => `- [ ] [${cell(`${f.file}:${f.line}`)}](${encodeURI(f.file)}#L${f.line}) ${f.severity}: ${cell(f.title)} — ${cell(f.suggestion.split('\n')[0] ?? '')}`),
+    ...(todo.length ? [''] : []),
+  ];
+}
+
 function findingsTable(findings: Finding[]): string[] {
   if (findings.length === 0) return ['No findings.'];
   return [
     '| Line | Severity | Finding | Lesson says | Cluster did | Suggestion |',
     '| --- | --- | --- | --- | --- | --- |',
-    ...findings.map((f) => `| [${cell(`${f.file}:${f.line}`)}](${encodeURI(f.file)}#L${f.line}) | ${f.severity} | ${cell(f.title)} | ${cell(f.lessonSays)} | ${cell(f.clusterDid)} | ${cell(f.suggestion)} |`),
+    ...findings.map((f) => `| [${cell(`${f.file}:${f.line}`)}](${encodeURI(f.file)}#L${f.line}) | ${f.severity} | ${cell(f.title)}${f.fix?.length ? ' (fixable)' : ''} | ${cell(f.lessonSays)} | ${cell(f.clusterDid)} | ${cell(f.suggestion)} |`),
   ];
 }
 

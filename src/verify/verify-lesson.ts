@@ -12,7 +12,7 @@ import { execa } from 'execa';
 import type { StartedCluster } from '../cluster-providers/cluster-provider.ts';
 import { defaults } from '../config/defaults.ts';
 import { HarnessError } from '../errors/harness-error.ts';
-import type { Finding } from '../findings/finding.ts';
+import type { Finding, LessonEdit } from '../findings/finding.ts';
 import { evaluateExpectation } from '../lesson/annotations.ts';
 import { standInFor } from '../images/image-reference.ts';
 import { loadImagesConfig } from '../images/images-config.ts';
@@ -43,7 +43,7 @@ export interface VerifyOptions {
   lessonTimeoutMs?: number;
 }
 
-type Report = (severity: Finding['severity'], line: number, title: string, lessonSays: string, clusterDid: string, suggestion: string) => void;
+type Report = (severity: Finding['severity'], line: number, title: string, lessonSays: string, clusterDid: string, suggestion: string, fix?: LessonEdit[]) => void;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -199,8 +199,8 @@ class LessonRun {
     const from = this.recorder.now();
     const file = this.options.lessonPath;
     const findings: Finding[] = this.#staticFindings.filter((f) => f.exercise === exercise.title);
-    const report: Report = (severity, line, title, lessonSays, clusterDid, suggestion) => {
-      findings.push({ severity, file, line, exercise: exercise.title, title, lessonSays, clusterDid, suggestion });
+    const report: Report = (severity, line, title, lessonSays, clusterDid, suggestion, fix) => {
+      findings.push({ severity, file, line, exercise: exercise.title, title, lessonSays, clusterDid, suggestion, ...(fix ? { fix } : {}) });
     };
     const commands: CommandReport[] = [];
     this.#log(`\n▶ ${exercise.title} (line ${exercise.line})`);
@@ -408,14 +408,16 @@ class LessonRun {
     } else if (!exitOk(result)) {
       const expected = step.options.exitCode;
       if (expected !== undefined) {
-        report('error', step.line, `exit code ${result.exitCode}, the lesson says ${expected}`, `exit code ${expected}`, output.trim() || `exit code ${result.exitCode}`, 'fix the command, or the exit code in <!-- verify: exit=… -->');
+        const marker = step.options.exitMarker;
+        report('error', step.line, `exit code ${result.exitCode}, the lesson says ${expected}`, `exit code ${expected}`, output.trim() || `exit code ${result.exitCode}`, 'fix the command, or the exit code in <!-- verify: exit=… -->',
+          marker && !result.timedOut ? [{ kind: 'word', line: marker.line, from: marker.word, to: marker.word.replace(/=.*/, `=${result.exitCode}`) }] : undefined);
       } else {
         report('error', step.line, step.hidden ? 'hidden setup command failed' : 'command failed', step.outputs[0]?.text ?? 'the command succeeds',
           output.trim() || `exit code ${result.exitCode}`, 'fix the command or the file it uses; a student gets the same error');
       }
     } else if (verdict.comparison) {
       const comparison = this.#blockFallback(step, verdict.comparison, exercise, result.output);
-      for (const f of comparison.findings) report(f.severity, f.line, f.title, f.lessonSays, f.clusterDid, f.suggestion);
+      for (const f of comparison.findings) report(f.severity, f.line, f.title, f.lessonSays, f.clusterDid, f.suggestion, f.fix);
     }
     if (result.truncated) {
       report('warning', step.line, 'output truncated', 'the whole output', `more than ${defaults.sandbox.outputBytes} bytes; the rest was dropped`, 'print less (a selector, --tail, head)');
