@@ -7,7 +7,8 @@ import { expect } from 'chai';
 import { projectRoot } from '../../src/config/project-root.ts';
 import type { Finding } from '../../src/findings/finding.ts';
 import { allFindings, type VerificationReport } from '../../src/report/verification-report.ts';
-import { loadLesson, namespacesNamed, verifyLesson } from '../../src/verify/verify-lesson.ts';
+import { verifyCourse } from '../../src/course/verify-course.ts';
+import { courseExitCode, courseRows, type CourseRow } from '../../src/report/course-report.ts';
 import { sharedCluster } from '../e2e/support/lesson-cluster.ts';
 
 const lessons = path.join(projectRoot, 'lessons');
@@ -24,29 +25,20 @@ export const COURSE: { lesson: string; brokenLines: number[] }[] = [
 
 const describeFindings = (findings: Finding[]): string => findings.map((f) => `  ${f.line} ${f.severity} ${f.title}: ${f.clusterDid.split('\n')[0] ?? ''}`).join('\n');
 
-/**
- * Lessons run concurrently, except one that creates namespaces of its own: it runs alone, since a
- * lesson identity is given every namespace created while it lives (see src/sandbox/lesson-credentials.ts).
- */
-async function verifyAll(files: string[]): Promise<Map<string, VerificationReport>> {
-  const reports = new Map<string, VerificationReport>();
-  const verify = async (lessonPath: string): Promise<void> => {
-    reports.set(path.basename(lessonPath), await verifyLesson({ lessonPath, cluster: sharedCluster(), log: () => undefined }));
-  };
-  const alone: string[] = [];
-  const together: string[] = [];
-  for (const file of files) (namespacesNamed(await loadLesson(file)).length > 0 ? alone : together).push(file);
-  await Promise.all(together.map(verify));
-  for (const file of alone) await verify(file);
-  return reports;
+/** The lessons as one course run: concurrently, except those creating namespaces (see verify-course.ts). */
+async function verifyAll(files: string[]): Promise<{ reports: Map<string, VerificationReport>; rows: CourseRow[] }> {
+  const course = await verifyCourse({ lessons: files, cluster: sharedCluster(), jobs: files.length });
+  const reports = new Map(course.results.flatMap((r) => (r.report ? [[path.basename(r.lesson), r.report] as const] : [])));
+  return { reports, rows: courseRows(course) };
 }
 
 describe('the course: every lesson verifies clean', function () {
   // The slowest lesson waits for a CronJob's first minute and a 15 s TTL: about 2 minutes.
   this.timeout(900_000);
   let reports: Map<string, VerificationReport>;
+  let rows: CourseRow[];
   before(async () => {
-    reports = await verifyAll(COURSE.map((c) => path.join(lessons, c.lesson)));
+    ({ reports, rows } = await verifyAll(COURSE.map((c) => path.join(lessons, c.lesson))));
   });
   for (const { lesson } of COURSE) {
     it(`${lesson}: zero error findings`, () => {
@@ -54,13 +46,22 @@ describe('the course: every lesson verifies clean', function () {
       expect(errors, `${lesson}:\n${describeFindings(errors)}`).to.deep.equal([]);
     });
   }
+  it('the course index lists every lesson as passing, and the run exits 0', () => {
+    expect(rows.map((r) => [path.basename(r.lesson), r.result])).to.deep.equal(COURSE.map((c) => [c.lesson, 'pass']));
+    expect(courseExitCode(rows)).to.equal(0);
+  });
 });
 
 describe('the course: broken copies are reported at the broken lines', function () {
   this.timeout(900_000);
   let reports: Map<string, VerificationReport>;
+  let rows: CourseRow[];
   before(async () => {
-    reports = await verifyAll(COURSE.map((c) => path.join(fixtures, c.lesson.replace(/\.md$/, '.broken.md'))));
+    ({ reports, rows } = await verifyAll(COURSE.map((c) => path.join(fixtures, c.lesson.replace(/\.md$/, '.broken.md')))));
+  });
+  it('the course index marks every broken copy failed, and the run exits 1', () => {
+    expect(rows.map((r) => r.result)).to.deep.equal(COURSE.map(() => 'fail'));
+    expect(courseExitCode(rows)).to.equal(1);
   });
   for (const { lesson, brokenLines } of COURSE) {
     const broken = lesson.replace(/\.md$/, '.broken.md');

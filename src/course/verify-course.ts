@@ -58,7 +58,8 @@ export async function verifyCourse(options: CourseOptions): Promise<CourseReport
 
   async function verifyOne(lesson: string): Promise<void> {
     const log = options.log;
-    const prefixed = log ? (line: string) => log(line.replace(/^(\n?)/, `$1[${lesson}] `)) : undefined;
+    // With several lessons at once, each line says whose it is.
+    const prefixed = log && options.lessons.length > 1 ? (line: string) => log(line.replace(/^(\n?)/, `$1[${lesson}] `)) : log;
     try {
       record({ lesson, report: await verifyLesson({ ...options, lessonPath: lesson, ...(prefixed ? { log: prefixed } : {}) }) });
     } catch (error) {
