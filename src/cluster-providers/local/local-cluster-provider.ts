@@ -20,6 +20,7 @@ import { createBridge } from './bridge-network.ts';
 import { corednsUser, corefile, createClusterDns } from '../cluster-network/cluster-dns.ts';
 import { localLayout, type LocalLayout } from './layout.ts';
 import { createPki, createServiceAccountKey } from './pki.ts';
+import { claimStateDir } from './state-dir-claim.ts';
 import { checkCgroups, checkKmsg, checkPlatform, checkPorts, checkStateDir, checkTools } from './prerequisites.ts';
 import { buildStandIns, imagesCacheDir, registryImages } from '../../images/build-stand-ins.ts';
 import { describeStandIns, loadImagesConfig, standInRegistries } from '../../images/images-config.ts';
@@ -99,6 +100,17 @@ export class LocalClusterProvider implements ClusterProvider {
 
     checkPlatform();
     checkStateDir(l);
+    // A detached cluster (cluster:up) outlives this process: its lock would read as a dead run's.
+    const release = this.options.detached ? async () => undefined : await claimStateDir(l.root, log, defaults.timeouts.clusterStartMs * 5);
+    try {
+      return await this.#start(l, options, log, began, step, release);
+    } catch (error) {
+      await release();
+      throw error;
+    }
+  }
+
+  async #start(l: LocalLayout, options: ClusterStartOptions, log: (line: string) => void, began: number, step: (n: number, what: string) => void, release: () => Promise<void>): Promise<StartedCluster> {
     await checkTools();
     const cgroupVersion = await checkCgroups();
     await checkKmsg();
@@ -173,6 +185,7 @@ export class LocalClusterProvider implements ClusterProvider {
     const stopAndClean = async (): Promise<void> => {
       await supervisor.stopAll(defaults.timeouts.processStopMs);
       await teardown(l);
+      await release();
     };
     try {
       supervisor.start('containerd', 'containerd', ['--config', l.containerd.config]);

@@ -8,6 +8,7 @@ import { execa } from 'execa';
 import { forwardChain, forwardChainExists, removeForwardChain } from './bridge-network.ts';
 import { listAddedChains, removeAddedChains } from './iptables.ts';
 import type { LocalLayout } from './layout.ts';
+import { STATE_MARKER } from './state-dir-claim.ts';
 
 const cgroupMount = '/sys/fs/cgroup';
 
@@ -74,7 +75,7 @@ export async function listLeftovers(l: LocalLayout): Promise<string[]> {
   if (await bridgeExists(l)) leftovers.push(`network interface ${l.cni.bridge}`);
   if (await forwardChainExists(l)) leftovers.push(`iptables chain iptables -t filter ${forwardChain(l)}`);
   leftovers.push(...await listAddedChains(iptablesRecord(l)));
-  const kept = new Set([path.basename(l.logs)]);
+  const kept = new Set([path.basename(l.logs), STATE_MARKER]);
   const files = (await readdir(l.root).catch(() => [] as string[])).filter((f) => !kept.has(f));
   for (const f of files) leftovers.push(`file ${path.join(l.root, f)}`);
   return leftovers;
@@ -113,6 +114,6 @@ export async function teardown(l: LocalLayout, log: (line: string) => void = () 
   await removeAddedChains(iptablesRecord(l));
   // 5. Files, keeping the logs of the last run for whoever has to read them.
   const entries = await readdir(l.root).catch(() => [] as string[]);
-  await Promise.all(entries.filter((e) => e !== path.basename(l.logs))
+  await Promise.all(entries.filter((e) => e !== path.basename(l.logs) && e !== STATE_MARKER)
     .map((e) => rm(path.join(l.root, e), { recursive: true, force: true, maxRetries: 3 })));
 }

@@ -1,0 +1,61 @@
+// A local cluster's state directory belongs to one run at a time, and only to the harness:
+// - a directory that exists, is not empty and carries no harness marker (`/var/lib`, a home, a
+//   project) is refused, since teardown kills what its processes name and deletes below it;
+// - a second run on the same directory waits for the first (its lock file names a live pid) and
+//   says how to run side by side instead; a lock of a dead run is taken over (teardown then
+//   removes what that run left).
+import { mkdir, readdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { HarnessError } from '../../errors/harness-error.ts';
+
+export const STATE_MARKER = '.lesson-harness-state';
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Claims `root` for this process; returns the release. Waits up to `waitMs` for another live run. */
+export async function claimStateDir(root: string, log: (line: string) => void, waitMs: number): Promise<() => Promise<void>> {
+  const entries = await readdir(root).catch(() => undefined);
+  if (entries && entries.length > 0 && !entries.includes(STATE_MARKER)) {
+    throw new HarnessError(`${root} is not a lesson-harness state directory (it has files and no ${STATE_MARKER}); teardown would delete below it`, {
+      fix: 'point LESSON_HARNESS_LOCAL_DIR at a new or empty directory, e.g. /var/lib/lesson-harness/local',
+    });
+  }
+  await mkdir(root, { recursive: true, mode: 0o700 });
+  await writeFile(path.join(root, STATE_MARKER), 'This directory is a lesson-harness local cluster\'s state; teardown empties it.\n');
+  const lock = `${root}.lock`;
+  const deadline = Date.now() + waitMs;
+  let told = false;
+  for (;;) {
+    try {
+      await writeFile(lock, `${process.pid}\n`, { flag: 'wx', mode: 0o600 });
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const owner = Number((await readFile(lock, 'utf8').catch(() => '')).trim());
+    if (!Number.isInteger(owner) || owner <= 0 || !alive(owner)) {
+      await unlink(lock).catch(() => undefined);
+      continue;
+    }
+    if (Date.now() > deadline) {
+      throw new HarnessError(`another run (pid ${owner}) still uses the local cluster in ${root}`, {
+        fix: 'wait for it, or run side by side with another LESSON_HARNESS_LOCAL_DIR and LESSON_HARNESS_PORT_BASE',
+      });
+    }
+    if (!told) log(`  another run (pid ${owner}) uses ${root}; waiting for it (to run side by side, set LESSON_HARNESS_LOCAL_DIR and LESSON_HARNESS_PORT_BASE)…`);
+    told = true;
+    await sleep(2_000);
+  }
+  return async () => {
+    const owner = Number((await readFile(lock, 'utf8').catch(() => '')).trim());
+    if (owner === process.pid) await unlink(lock).catch(() => undefined);
+  };
+}
