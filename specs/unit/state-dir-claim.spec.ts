@@ -49,3 +49,14 @@ describe('local state directory claim', () => {
     await release();
   });
 });
+
+describe('local state directory claim, from an earlier version', () => {
+  it('accepts a directory holding only the names the layout makes (no marker yet)', async () => {
+    const base = await mkdtemp(path.join(os.tmpdir(), 'claim-spec-'));
+    const dir = path.join(base, 'local');
+    await mkdir(path.join(dir, 'logs'), { recursive: true });
+    const release = await claimStateDir(dir, () => undefined, 0, ['logs', 'pki']);
+    await release();
+    await rm(base, { recursive: true, force: true });
+  });
+});

@@ -78,6 +78,17 @@ async function createCgroupRoot(l: LocalLayout, version: 'v1' | 'v2'): Promise<v
   }
 }
 
+/** The names the layout puts directly in the state directory. */
+function layoutEntries(l: LocalLayout): string[] {
+  const paths: string[] = [];
+  const walk = (value: unknown): void => {
+    if (typeof value === 'string' && value.startsWith(`${l.root}/`)) paths.push(value);
+    else if (value && typeof value === 'object') Object.values(value).forEach(walk);
+  };
+  walk(l);
+  return [...new Set(paths.map((p) => path.relative(l.root, p).split(path.sep)[0] ?? ''))];
+}
+
 export class LocalClusterProvider implements ClusterProvider {
   readonly name = 'local';
   readonly layout: LocalLayout;
@@ -101,7 +112,7 @@ export class LocalClusterProvider implements ClusterProvider {
     checkPlatform();
     checkStateDir(l);
     // A detached cluster (cluster:up) outlives this process: its lock would read as a dead run's.
-    const release = this.options.detached ? async () => undefined : await claimStateDir(l.root, log, defaults.timeouts.clusterStartMs * 5);
+    const release = this.options.detached ? async () => undefined : await claimStateDir(l.root, log, defaults.timeouts.clusterStartMs * 5, layoutEntries(l));
     try {
       return await this.#start(l, options, log, began, step, release);
     } catch (error) {

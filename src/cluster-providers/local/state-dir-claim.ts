@@ -20,10 +20,15 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Claims `root` for this process; returns the release. Waits up to `waitMs` for another live run. */
-export async function claimStateDir(root: string, log: (line: string) => void, waitMs: number): Promise<() => Promise<void>> {
+/**
+ * Claims `root` for this process; returns the release. Waits up to `waitMs` for another live run.
+ * `layoutEntries` are the names the harness itself makes in it (a directory of an earlier version,
+ * with no marker yet, holds only those).
+ */
+export async function claimStateDir(root: string, log: (line: string) => void, waitMs: number, layoutEntries: readonly string[] = []): Promise<() => Promise<void>> {
   const entries = await readdir(root).catch(() => undefined);
-  if (entries && entries.length > 0 && !entries.includes(STATE_MARKER)) {
+  const ours = entries?.includes(STATE_MARKER) || entries?.every((e) => layoutEntries.includes(e) || e.startsWith('.lesson-harness'));
+  if (entries && entries.length > 0 && !ours) {
     throw new HarnessError(`${root} is not a lesson-harness state directory (it has files and no ${STATE_MARKER}); teardown would delete below it`, {
       fix: 'point LESSON_HARNESS_LOCAL_DIR at a new or empty directory, e.g. /var/lib/lesson-harness/local',
     });
