@@ -21,7 +21,7 @@ import type { VerificationReport } from '../report/verification-report.ts';
 import { loadLesson } from '../verify/verify-lesson.ts';
 
 const usage = `usage: lesson-verify <lesson.md|folder>… [--provider auto|local|kind|kubeconfig] [--kubeconfig FILE] [--out DIR]
-                     [--fix[=inplace]] [--format text|github] [--jobs N] [--shard i/n] [--timings FILE]
+                     [--fix[=inplace]] [--format text|github] [--jobs N] [--shard i/n] [--timings FILE] [--runs N]
 
   Runs every exercise of each lesson on one ephemeral cluster (the embedded local one by default)
   and writes reports (HTML, Markdown, JUnit XML, JSON, SARIF) to DIR (default reports/verify). A
@@ -32,6 +32,8 @@ const usage = `usage: lesson-verify <lesson.md|folder>… [--provider auto|local
                    creates namespaces of its own runs alone
   --shard i/n      only the i-th of n stable shares of the lessons (for CI runners)
   --timings FILE   durations of an earlier run (its timings.json), to balance the shards
+  --runs N         verify each lesson N times (a fresh namespace each): every finding says in how
+                   many runs it was seen, and an error of some runs only becomes a "flaky" warning
 
   --fix            write the lesson with every mechanical fix applied to <name>.fixed.md beside it,
                    and print the unified diff; what needs a human stays as a TODO list
@@ -46,7 +48,7 @@ async function main(argv: string[]): Promise<number> {
     args: argv.map((a) => (a === '--fix' ? '--fix=beside' : a)), allowPositionals: true,
     options: {
       provider: { type: 'string' }, kubeconfig: { type: 'string' }, out: { type: 'string', default: 'reports/verify' }, help: { type: 'boolean', short: 'h' },
-      fix: { type: 'string' }, format: { type: 'string', default: 'text' }, jobs: { type: 'string' }, shard: { type: 'string' }, timings: { type: 'string' },
+      fix: { type: 'string' }, format: { type: 'string', default: 'text' }, jobs: { type: 'string' }, shard: { type: 'string' }, timings: { type: 'string' }, runs: { type: 'string', default: '1' },
     },
   });
   if (values.help) {
@@ -60,6 +62,8 @@ async function main(argv: string[]): Promise<number> {
   if (!FORMATS.includes(format)) throw new TypeError(`Expected \`--format\` to be ${FORMATS.join(' or ')}, got \`${format}\``);
   const jobs = values.jobs === undefined ? os.availableParallelism() : Number(values.jobs);
   if (!Number.isInteger(jobs) || jobs < 1) throw new TypeError(`Expected \`--jobs\` to be a positive integer, got \`${values.jobs}\``);
+  const runs = Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1) throw new TypeError(`Expected \`--runs\` to be a positive integer, got \`${values.runs}\``);
   let lessons = await expandLessonPaths(positionals);
   if (values.shard !== undefined) {
     const shard = /^(\d+)\/(\d+)$/.exec(values.shard);
@@ -89,7 +93,7 @@ async function main(argv: string[]): Promise<number> {
     const single = lessons.length === 1;
     const links: Record<string, string> = {};
     const course = await verifyCourse({
-      lessons, cluster, jobs, log: (line) => process.stderr.write(`${line}\n`),
+      lessons, cluster, jobs, runs, log: (line) => process.stderr.write(`${line}\n`),
       onResult: (result) => { if (!single && result.report) process.stderr.write(`\n✔ ${result.lesson} done\n`); },
     });
     for (const result of course.results) {

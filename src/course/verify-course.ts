@@ -7,6 +7,7 @@ import type { StartedCluster } from '../cluster-providers/cluster-provider.ts';
 import { HarnessError } from '../errors/harness-error.ts';
 import { LessonError } from '../lesson/lesson-error.ts';
 import type { VerificationReport } from '../report/verification-report.ts';
+import { mergeRuns } from './merge-runs.ts';
 import { loadLesson, namespacesNamed, verifyLesson, type VerifyOptions } from '../verify/verify-lesson.ts';
 
 export interface CourseResult {
@@ -29,6 +30,8 @@ export interface CourseOptions extends Omit<VerifyOptions, 'lessonPath'> {
   cluster: StartedCluster;
   /** Lessons verified at the same time. */
   jobs: number;
+  /** Each lesson verified this many times, each in a fresh namespace; findings say in how many runs they were seen. */
+  runs?: number;
   /** Called with each lesson's result as soon as it is known. */
   onResult?: (result: CourseResult) => void;
 }
@@ -61,7 +64,12 @@ export async function verifyCourse(options: CourseOptions): Promise<CourseReport
     // With several lessons at once, each line says whose it is.
     const prefixed = log && options.lessons.length > 1 ? (line: string) => log(line.replace(/^(\n?)/, `$1[${lesson}] `)) : log;
     try {
-      record({ lesson, report: await verifyLesson({ ...options, lessonPath: lesson, ...(prefixed ? { log: prefixed } : {}) }) });
+      const reports: VerificationReport[] = [];
+      for (let run = 1; run <= (options.runs ?? 1); run++) {
+        if ((options.runs ?? 1) > 1) prefixed?.(`\n── ${lesson}: run ${run} of ${options.runs ?? 1}`);
+        reports.push(await verifyLesson({ ...options, lessonPath: lesson, ...(prefixed ? { log: prefixed } : {}) }));
+      }
+      record({ lesson, report: mergeRuns(reports) });
     } catch (error) {
       record({ lesson, error: messageOf(error) });
     }
