@@ -17,11 +17,7 @@ import { sharedCluster } from '../e2e/support/lesson-cluster.ts';
 const lessons = path.join(projectRoot, 'lessons');
 const fixtures = path.join(projectRoot, 'specs', 'fixtures', 'lessons');
 const quiet = { log: () => undefined };
-/** Scratch directories that existed before this file's lessons ran (see the last test). */
-let scratchBefore = new Set<string>();
-before(async () => {
-  scratchBefore = new Set((await readdir(os.tmpdir())).filter((f) => f.startsWith('lesson-')));
-});
+
 
 function describeFindings(findings: Finding[]): string {
   return findings.map((f) => `  ${f.line} ${f.severity} ${f.title}`).join('\n');
@@ -126,8 +122,8 @@ describe('lesson-verify on bad input', function () {
     expect(findings.some((f) => f.severity === 'error' && /pod cannot start/.test(f.title) && /ErrImagePull|ImagePullBackOff/.test(f.clusterDid)), describeFindings(findings)).to.equal(true);
   });
   it('leaves no scratch directory behind', async () => {
-    // Only this file's runs count: another run on the machine (or a killed one) may have its own.
-    const left = (await readdir(os.tmpdir())).filter((f) => f.startsWith('lesson-') && !f.startsWith('lesson-mutant') && !scratchBefore.has(f));
+    // Only this process's runs count: another run on the machine (or a killed one) has its own.
+    const left = (await readdir(os.tmpdir())).filter((f) => f.startsWith(`lesson-${process.pid}-`));
     expect(left).to.deep.equal([]);
   });
 });

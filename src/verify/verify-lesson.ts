@@ -116,7 +116,8 @@ class LessonRun {
   static async start(lesson: Lesson, options: VerifyOptions): Promise<LessonRun> {
     const { cluster } = options;
     const log = options.log ?? (() => undefined);
-    const scratch = await mkdtemp(path.join(os.tmpdir(), 'lesson-'));
+    // Named after this process, so that whoever checks for leftovers can tell its own from another run's.
+    const scratch = await mkdtemp(path.join(os.tmpdir(), `lesson-${process.pid}-`));
     // Undone in reverse if a later step fails, so a failed start leaves nothing behind.
     const undo: (() => Promise<unknown>)[] = [() => rm(scratch, { recursive: true, force: true })];
     try {
