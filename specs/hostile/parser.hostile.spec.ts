@@ -38,7 +38,7 @@ describe('hostile lessons: refused by the parser', () => {
       // Under the size limit the scan itself must stay fast: 900 KB of unclosed comments.
       await writeFile(file, `# Comments\n\n## One\n\n\`\`\`bash\nkubectl get pods\n\`\`\`\n\n${'<!-- expect: x\n'.repeat(60_000)}`);
       const under = await refusal(file);
-      expect(under.message).to.match(/unclosed-comments\.md:9: an <!-- expect: comment is never closed/);
+      expect(under.message).to.match(/unclosed-comments\.md:9: this <!-- expect: comment is never closed/);
       expect(under.ms).to.be.lessThan(1_000);
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -31,7 +31,7 @@ describe('parseLesson bounds', () => {
   it('an unclosed <!-- expect: comment: an error at its line, in linear time', () => {
     const unclosed = (n: number) => head + '<!-- expect: x\n'.repeat(n);
     const error = lessonError(unclosed(1000));
-    expect(error.message).to.match(/^hostile\.md:9: a <!-- expect: comment is never closed\. Fix: end it with -->/);
+    expect(error.message).to.match(/^hostile\.md:9: this <!-- expect: comment is never closed\. Fix: end it with -->/);
     // 60,000 lines (900 KB) took 7 s with the old lazy regex and quadrupled per doubling.
     const small = timed(() => parseLesson(unclosed(30_000), FILE));
     const large = timed(() => parseLesson(unclosed(60_000), FILE));

@@ -29,7 +29,7 @@ export function keywordComments(content: string, startLine: number, keyword: str
     const matches = prefix.test(content);
     const close = content.indexOf('-->', open + 4);
     if (close < 0) {
-      if (matches) throw new LessonError(file, line, `a <!-- ${keyword}: comment is never closed`, 'end it with --> (everything after it would be hidden from readers too)');
+      if (matches) throw new LessonError(file, line, `this <!-- ${keyword}: comment is never closed`, 'end it with --> (everything after it would be hidden from readers too)');
       return found;
     }
     if (matches) found.push({ line, open, bodyStart: prefix.lastIndex, close, body: content.slice(prefix.lastIndex, close) });
