@@ -204,3 +204,23 @@ describe('compareOutput: only known format changes are version-dependent', () =>
     }
   });
 });
+
+describe('compareOutput: kubectl describe', () => {
+  const ctx = { file: 'l.md', exercise: 'E', command: 'kubectl describe pod web' };
+  const lesson = ['Name:             web', 'Namespace:        default', 'Node:             minikube/192.168.49.2', 'Start Time:       Mon, 02 Jan 2006 15:04:05 -0700',
+    'Status:           Running', 'Containers:', '  nginx:', '    Container ID:   containerd://4c1d…', '    Image:          nginx:1.27', '    State:          Running',
+    'Events:', '  Type    Reason     Age   From               Message', '  Normal  Scheduled  10s   default-scheduler  Successfully assigned default/web to minikube'].join('\n');
+  const cluster = ['Name:             web', 'Namespace:        default', 'Node:             localhost/127.0.0.1', 'Start Time:       Sat, 28 Nov 2026 00:01:02 +0000',
+    'Status:           Running', 'Containers:', '  nginx:', '    Container ID:   containerd://9f8e7d', '    Image:          nginx:1.27', '    State:          Running',
+    'Events:', '  Type    Reason     Age   From               Message', '  Normal  Scheduled  2s    default-scheduler  Successfully assigned default/web to localhost'].join('\n');
+  it('holds when every field that describes the object is as the lesson shows it (IDs, times, node, events aside)', () => {
+    const result = compareOutput({ line: 5, text: lesson }, cluster, ctx);
+    expect(result.same).to.equal(true);
+    expect(result.findings.map((f) => f.severity)).to.deep.equal(['info']);
+  });
+  it('still reports a field that differs (the image)', () => {
+    const result = compareOutput({ line: 5, text: lesson }, cluster.replace('nginx:1.27', 'nginx:1.26'), ctx);
+    expect(result.same).to.equal(false);
+    expect(result.findings.some((f) => f.severity === 'error')).to.equal(true);
+  });
+});

@@ -84,12 +84,12 @@ describe('--fix: plain output lines', () => {
 });
 
 describe('--fix: elisions and wildcards are kept', () => {
-  const md = lesson('## A', '```bash', 'kubectl describe pod web', '```', '```',
+  const md = lesson('## A', '```bash', 'cat pod-web.txt', '```', '```',
     'Name:   web', '...', 'Events:', '  Normal  Scheduled  Successfully assigned default/web to ...', '  Normal  Pulled     old line', '```');
   const actual = 'Name:   web\nNamespace: default\nNode: n1\nEvents:\n  Normal  Scheduled  Successfully assigned default/web to node-1\n  Normal  Pulled     new line\n';
 
   it('rewrites only the line that differs: the "..." line and the wildcard line stay byte for byte', () => {
-    const r = fixRound(md, 'kubectl describe pod web', actual);
+    const r = fixRound(md, 'cat pod-web.txt', actual);
     expect(errors(r.before)).to.deep.equal(['10 output differs']);
     expect(r.text).to.equal(md.replace('old line', 'new line'));
     expect(r.after).to.deep.equal([]);

@@ -8,7 +8,7 @@ import { OutputPlan, outputLines } from '../fix/output-plan.ts';
 import { alignRow, formatTable, keepLessonCell, keepLessonWords } from '../fix/stable-output.ts';
 import type { DocumentedOutput } from './parse-lesson.ts';
 import { formatChangeBetween } from './format-changes.ts';
-import { headerColumns, INLINE_WILDCARD, normaliseText, splitBlocks, type OutputBlock, type OutputLine, type Table, type TableRow } from './normalise-output.ts';
+import { headerColumns, INLINE_WILDCARD, normaliseLine, normaliseText, splitBlocks, type OutputBlock, type OutputLine, type Table, type TableRow } from './normalise-output.ts';
 
 export interface CompareContext {
   file: string;
@@ -91,7 +91,35 @@ export function compareOutput(documented: DocumentedOutput | DocumentedOutput[],
     const edits = plan.editsFor(lines);
     if (edits.length > 0) f.fix = edits;
   }
-  return { same: findings.every((f) => f.severity === 'info'), findings };
+  const same = findings.every((f) => f.severity === 'info');
+  if (!same && isDescribe(ctx.command) && describeHolds(outputs, actual)) {
+    return { same: true, findings: [finding('info', firstLine, 'describe output differs only where it describes this run', 'the whole output',
+      'every field that describes the object (name, image, replicas, status, …) as the lesson shows it',
+      'Nothing to fix: IDs, times, node, IPs and events differ on every run. Elide them with ... if you want the comparison exact.')] };
+  }
+  return { same, findings };
+}
+
+/**
+ * `kubectl describe` prints, beside what the lesson is about, what only this run has: container
+ * and image IDs, start times, the node, IPs, the events with their ages and messages. Authors paste
+ * it whole. It holds when every field that describes the object appears, in order, as the lesson
+ * shows it.
+ */
+const STABLE_DESCRIBE_FIELD = /^\s*(?:Name|Namespace|Selector|Replicas|StrategyType|Image|Port|Ports|TargetPort|Command|Args|Status|State|Reason|Exit Code|Restart Count|Completions|Parallelism|Completion Mode|Schedule|Concurrency Policy|Suspend|Backoff Limit|Type|Mounts|Environment|Requests|Limits|Data)\s*:/;
+const isDescribe = (command: string): boolean => /\bkubectl\s+(?:-n\s+\S+\s+)?describe\b/.test(command);
+
+function describeHolds(outputs: DocumentedOutput[], actual: string): boolean {
+  const act = actual.split('\n').map((l, i) => normaliseLine(l, i + 1));
+  const wanted = outputs.flatMap((o) => o.text.split('\n').map((l, i) => normaliseLine(l, o.line + i))).filter((l) => STABLE_DESCRIBE_FIELD.test(l.raw));
+  if (wanted.length === 0) return false;
+  let j = 0;
+  for (const line of wanted) {
+    while (j < act.length && !linesMatch(line, act[j] as OutputLine)) j++;
+    if (j >= act.length) return false;
+    j++;
+  }
+  return true;
 }
 
 /** `lines`: the lesson lines the finding is about, when the plan holds its mechanical fix. */
