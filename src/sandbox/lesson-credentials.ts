@@ -16,6 +16,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { CoreV1Api, KubeConfig, KubernetesObjectApi, PatchStrategy, Watch, type KubernetesObject, type V1Namespace } from '@kubernetes/client-node';
 import YAML from 'yaml';
 import { HarnessError } from '../errors/harness-error.ts';
+import { isHarnessNamespace } from '../kube/namespace.ts';
 import { loopbackServer } from './sandbox.ts';
 
 export interface LessonCredentials {
@@ -98,7 +99,9 @@ export async function createLessonCredentials(admin: KubeConfig, options: Lesson
         matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['DELETE'], resources: ['namespaces'] }] },
         matchConditions: [{ name: 'lesson-identity', expression: `request.userInfo.username == '${username}'` }],
         validations: [{
-          expression: `timestamp(oldObject.metadata.creationTimestamp) >= timestamp('${since.toISOString().replace(/\.\d+Z$/, 'Z')}') && !(oldObject.metadata.name in ${JSON.stringify([...new Set([namespace, ...sameSecond])])})`,
+          // Never a namespace of the harness's own (another lesson's, running beside this one).
+          expression: `timestamp(oldObject.metadata.creationTimestamp) >= timestamp('${since.toISOString().replace(/\.\d+Z$/, 'Z')}') && !(oldObject.metadata.name in ${JSON.stringify([...new Set([namespace, ...sameSecond])])})`
+            + " && !(has(oldObject.metadata.labels) && 'app.kubernetes.io/managed-by' in oldObject.metadata.labels && oldObject.metadata.labels['app.kubernetes.io/managed-by'] == 'lesson-harness')",
           message: 'a lesson may delete only the namespaces it created',
         }],
       },
@@ -185,7 +188,8 @@ async function followNewNamespaces(admin: KubeConfig, since: Date, existing: Set
     const request = await new Watch(admin).watch('/api/v1/namespaces', {}, (phase, object: V1Namespace) => {
       const name = object.metadata?.name;
       const createdAt = object.metadata?.creationTimestamp;
-      if (phase !== 'ADDED' || !name || !createdAt || seen.has(name) || new Date(createdAt) < since) return;
+      // The harness's own namespaces (another lesson's, running beside this one) are never this lesson's.
+      if (phase !== 'ADDED' || !name || !createdAt || seen.has(name) || new Date(createdAt) < since || isHarnessNamespace(object.metadata?.labels)) return;
       seen.add(name);
       void onNew(name).catch(() => undefined);
     }, () => void setTimeout(() => void start().catch(() => undefined), 500)); // the server ends watches now and then: watch again (a re-list replays ADDED)

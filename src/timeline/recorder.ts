@@ -5,6 +5,7 @@
 // satisfies it.
 import { CoreV1Api, KubernetesObjectApi, makeInformer, type CoreV1Event, type Informer, type KubeConfig, type KubernetesObject, type V1Job, type V1Namespace, type V1Pod } from '@kubernetes/client-node';
 import { HarnessError } from '../errors/harness-error.ts';
+import { isHarnessNamespace } from '../kube/namespace.ts';
 import { ObjectStore } from '../workloads/object-store.ts';
 import { WORKLOAD_KINDS, type WatchedObject } from '../workloads/workload-kinds.ts';
 import { observeEvent, observeJob, observePod, Timeline, type WatchEventType } from './timeline.ts';
@@ -40,6 +41,8 @@ export class TimelineRecorder {
       const namespaces = makeInformer<V1Namespace>(this.kubeConfig, '/api/v1/namespaces', () => core.listNamespace());
       namespaces.on('add', (ns) => {
         const created = ns.metadata?.creationTimestamp ? new Date(ns.metadata.creationTimestamp).getTime() : 0;
+        // Another lesson's own namespace (made by the harness, running beside this one) is not this lesson's.
+        if (isHarnessNamespace(ns.metadata?.labels)) return;
         if (!this.#stopped && created >= this.startedAt - 1_000 && ns.metadata?.name) void this.watchNamespace(ns.metadata.name).catch(() => undefined);
       });
       this.#keepWatching(namespaces);

@@ -19,7 +19,7 @@ import { loadImagesConfig } from '../images/images-config.ts';
 import { evaluateObjectClaim, type ObjectClaim } from '../lesson/object-claims.ts';
 import { compareOutput, type OutputComparison } from '../lesson/compare-output.ts';
 import { fileNameFindings, parseLesson, type CommandStep, type Exercise, type Lesson } from '../lesson/parse-lesson.ts';
-import { createNamespace, deleteNamespace } from '../kube/namespace.ts';
+import { createNamespace, deleteNamespace, isHarnessNamespace } from '../kube/namespace.ts';
 import type { CommandReport, ExerciseReport, ExpectationReport, VerificationReport } from '../report/verification-report.ts';
 import { hostExecutor, type CommandExecutor, type CommandResult } from '../shell/command-executor.ts';
 import { LessonShell } from '../shell/lesson-shell.ts';
@@ -189,7 +189,7 @@ class LessonRun {
     for (const ns of this.recorder.namespaces) {
       const found = ns === this.namespace ? undefined : await core.readNamespace({ name: ns }).catch(() => undefined);
       const created = found?.metadata?.creationTimestamp ? new Date(found.metadata.creationTimestamp).getTime() : 0;
-      if (found && created >= this.#startedAt - 1_000) await deleteNamespace(kubeConfig, ns);
+      if (found && created >= this.#startedAt - 1_000 && !isHarnessNamespace(found.metadata?.labels)) await deleteNamespace(kubeConfig, ns);
     }
     await deleteNamespace(kubeConfig, this.namespace);
     await rm(this.scratch, { recursive: true, force: true });
