@@ -373,7 +373,9 @@ class LessonRun {
       const deadline = waitFrom + (step.options.timeoutMs ?? this.#limits.eventualMs);
       let delay = 500;
       let previous = outputKey(result);
+      // Two looks agree only if nothing could change between them: both taken while quiescent.
       let agreed = false;
+      let previousQuiet = this.recorder.store.state(this.recorder.now()).quiescent;
       let lastProgress = Date.now();
       let lastRan = exitOk(result) ? result : undefined;
       while (Date.now() < deadline) {
@@ -381,12 +383,14 @@ class LessonRun {
         if (state.quiescent && agreed) break;
         await sleep(Math.min(delay, Math.max(0, deadline - Date.now())));
         delay = Math.min(delay * 2, 5_000);
+        const quiet = this.recorder.store.state(this.recorder.now()).quiescent;
         result = await this.shell.run(prepared(), { timeoutMs: step.options.timeoutMs ?? this.#limits.commandMs });
         verdict = judge(result);
         if (verdict.ok) break;
         if (exitOk(result)) lastRan = result;
-        agreed = outputKey(result) === previous;
+        agreed = quiet && previousQuiet && outputKey(result) === previous;
         previous = outputKey(result);
+        previousQuiet = quiet;
         if (Date.now() - lastProgress >= 5_000) {
           lastProgress = Date.now();
           const waiting = [...state.waiting, ...state.timers];
