@@ -248,13 +248,18 @@ class LessonRun {
       return got.exitCode === 0 ? JSON.parse(got.stdout) as unknown : undefined;
     };
     const deadline = Date.now() + this.#limits.eventualMs;
+    const quiet = (): boolean => this.recorder.store.state(this.recorder.now()).quiescent;
+    let previousQuiet = quiet();
     let result = evaluateObjectClaim(claim, await read());
     let previous = result.actual;
     while (!result.ok && Date.now() < deadline) {
       await sleep(1_000);
+      const quietNow = quiet();
       result = evaluateObjectClaim(claim, await read());
-      if (this.recorder.store.state(this.recorder.now()).quiescent && result.actual === previous) break;
+      // Settled for good only when both looks were taken while nothing could change.
+      if (quietNow && previousQuiet && result.actual === previous) break;
       previous = result.actual;
+      previousQuiet = quietNow;
     }
     return result;
   }
