@@ -27,7 +27,7 @@ import { describeStandIns, loadImagesConfig, standInRegistries } from '../../ima
 import { registryServerPath } from '../../images/registry-server.ts';
 import { ensureCoreDnsBinary, ensureKubernetesBinaries } from '../kubernetes-binaries.ts';
 import { recordChainsBefore } from './iptables.ts';
-import { iptablesRecord, listLeftovers, teardown } from './teardown.ts';
+import { cleanupKubeProxyRules, iptablesRecord, listLeftovers, teardown } from './teardown.ts';
 
 export interface LocalClusterOptions {
   stateDir?: string;
@@ -99,7 +99,8 @@ export class LocalClusterProvider implements ClusterProvider {
 
   /** Removes a cluster left running (cluster:up) or behind (a killed run). */
   async down(log: (line: string) => void = stderrLog): Promise<string[]> {
-    await teardown(this.layout, log);
+    const binDir = await ensureKubernetesBinaries(log).catch(() => undefined);
+    await teardown(this.layout, log, binDir ? path.join(binDir, 'kube-proxy') : undefined);
     return listLeftovers(this.layout);
   }
 
@@ -138,7 +139,7 @@ export class LocalClusterProvider implements ClusterProvider {
     const stale = await listLeftovers(l);
     if (stale.length) {
       log(`  cleaning up ${stale.length} leftover(s) of an earlier run (first: ${stale[0]})`);
-      await teardown(l, log);
+      await teardown(l, log, path.join(binDir, 'kube-proxy'));
     }
     await checkPorts(l.ports);
 
@@ -188,6 +189,8 @@ export class LocalClusterProvider implements ClusterProvider {
     await mkdir(path.dirname(l.coredns.corefile), { recursive: true, mode: 0o700 });
     await writeFile(l.coredns.corefile, corefile(dns));
     await createCgroupRoot(l, cgroupVersion);
+    // Chains a killed run of any local cluster left would otherwise count as the host's own.
+    await cleanupKubeProxyRules(path.join(binDir, 'kube-proxy'), log);
     await recordChainsBefore(iptablesRecord(l));
     await createBridge(l);
 
@@ -195,7 +198,7 @@ export class LocalClusterProvider implements ClusterProvider {
     const supervisor = new Supervisor(l.logs, { detached: this.options.detached ?? false });
     const stopAndClean = async (): Promise<void> => {
       await supervisor.stopAll(defaults.timeouts.processStopMs);
-      await teardown(l);
+      await teardown(l, () => undefined, path.join(binDir, 'kube-proxy'));
       await release();
     };
     try {

@@ -83,7 +83,21 @@ export async function listLeftovers(l: LocalLayout): Promise<string[]> {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-export async function teardown(l: LocalLayout, log: (line: string) => void = () => undefined): Promise<void> {
+/**
+ * kube-proxy's chain names are the same for every cluster (KUBE-SERVICES, KUBE-SVC-<hash of the
+ * service>), so a cluster killed before its teardown leaves chains that the next run would record as
+ * "there before" and never remove. When no kube-proxy runs on the host any more, upstream's own
+ * `kube-proxy --cleanup` removes them all; while another one runs, they are that one's.
+ */
+export async function cleanupKubeProxyRules(kubeProxy: string | undefined, log: (line: string) => void = () => undefined): Promise<void> {
+  if (!kubeProxy) return;
+  const running = await execa('pgrep', ['-x', 'kube-proxy'], { reject: false });
+  if (running.exitCode === 0) return;
+  const result = await execa(kubeProxy, ['--cleanup'], { reject: false, all: true });
+  if (result.exitCode !== 0) log(`  kube-proxy --cleanup failed: ${String(result.all ?? '').split('\n').slice(-2).join(' ')}`);
+}
+
+export async function teardown(l: LocalLayout, log: (line: string) => void = () => undefined, kubeProxy?: string): Promise<void> {
   // 1. Processes. Containers and shims get SIGKILL at once: nothing in them needs a graceful end.
   for (let attempt = 0; attempt < 20; attempt++) {
     const processes = await clusterProcesses(l);
@@ -111,6 +125,7 @@ export async function teardown(l: LocalLayout, log: (line: string) => void = () 
   // 4. The CNI bridge (pod veths went with their network namespaces).
   if (await bridgeExists(l)) await execa('ip', ['link', 'delete', l.cni.bridge], { reject: false });
   await removeForwardChain(l);
+  await cleanupKubeProxyRules(kubeProxy, log);
   await removeAddedChains(iptablesRecord(l));
   // 5. Files, keeping the logs of the last run for whoever has to read them.
   const entries = await readdir(l.root).catch(() => [] as string[]);
