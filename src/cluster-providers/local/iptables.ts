@@ -15,23 +15,26 @@ async function save(tool: Chain['tool']): Promise<string> {
   return result.exitCode === 0 ? String(result.stdout) : '';
 }
 
+/** A rule that jumps into a KUBE-* chain: `rule` as iptables-save prints it, without `-A `. */
+export interface Jump { table: string; from: string; rule: string; target: string }
+
 /** Pure: the KUBE-* chains and the rules that jump to them, from iptables-save output. */
-export function parseKubeChains(tool: Chain['tool'], saved: string): { chains: Chain[]; jumps: { table: string; rule: string; target: string }[] } {
+export function parseKubeChains(tool: Chain['tool'], saved: string): { chains: Chain[]; jumps: Jump[] } {
   const chains: Chain[] = [];
-  const jumps: { table: string; rule: string; target: string }[] = [];
+  const jumps: Jump[] = [];
   let table = '';
   for (const line of saved.split('\n')) {
     if (line.startsWith('*')) table = line.slice(1).trim();
     const declared = /^:(KUBE-[\w-]+) /.exec(line);
     if (declared?.[1]) chains.push({ tool, table, chain: declared[1] });
     const jump = /^-A (\S+) .*-j (KUBE-[\w-]+)/.exec(line);
-    if (jump?.[1] && jump[2] && !jump[1].startsWith('KUBE-')) jumps.push({ table, rule: line.slice(3), target: jump[2] });
+    if (jump?.[1] && jump[2]) jumps.push({ table, from: jump[1], rule: line.slice(3), target: jump[2] });
   }
   return { chains, jumps };
 }
 
-async function current(): Promise<{ chains: Chain[]; jumps: (ReturnType<typeof parseKubeChains>['jumps'][number] & { tool: Chain['tool'] })[] }> {
-  const all = { chains: [] as Chain[], jumps: [] as (ReturnType<typeof parseKubeChains>['jumps'][number] & { tool: Chain['tool'] })[] };
+async function current(): Promise<{ chains: Chain[]; jumps: (Jump & { tool: Chain['tool'] })[] }> {
+  const all = { chains: [] as Chain[], jumps: [] as (Jump & { tool: Chain['tool'] })[] };
   for (const tool of ['iptables', 'ip6tables'] as const) {
     const parsed = parseKubeChains(tool, await save(tool));
     all.chains.push(...parsed.chains);
@@ -50,7 +53,12 @@ async function chainsAdded(file: string): Promise<{ added: Chain[]; jumps: Await
   const now = await current();
   const added = now.chains.filter((c) => !before.has(key(c)));
   const addedKeys = new Set(added.map(key));
-  return { added, jumps: now.jumps.filter((j) => addedKeys.has(`${j.tool}/${j.table}/${j.target}`)) };
+  // Jumps from chains that stay: the built-in ones, and KUBE-* chains that were there before —
+  // kube-proxy's chain names are the same in every cluster, so while another cluster runs, its
+  // KUBE-SVC-<kube-dns> also holds this cluster's jumps to its KUBE-SEP-* (and -X would fail).
+  // Jumps from chains that go are flushed with them.
+  const stays = (j: Jump & { tool: Chain['tool'] }): boolean => !addedKeys.has(`${j.tool}/${j.table}/${j.from}`);
+  return { added, jumps: now.jumps.filter((j) => stays(j) && addedKeys.has(`${j.tool}/${j.table}/${j.target}`)) };
 }
 
 export async function listAddedChains(file: string): Promise<string[]> {

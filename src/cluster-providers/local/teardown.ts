@@ -31,7 +31,8 @@ export async function clusterProcesses(l: LocalLayout): Promise<{ pid: number; c
     const cmdline = (await readOr(`/proc/${pid}/cmdline`)).replaceAll('\0', ' ').trim();
     const cgroups = await readOr(`/proc/${pid}/cgroup`);
     const inOurCgroup = cgroups.split('\n').some((line) => line.split(':')[2]?.startsWith(`${l.cgroupRoot}/`));
-    if (cmdline.includes(l.root) || inOurCgroup) found.push({ pid, command: cmdline.slice(0, 160) });
+    // With the slash: /var/lib/x must not claim the processes of /var/lib/x-provider-test, a cluster of its own.
+    if (cmdline.includes(`${l.root}/`) || inOurCgroup) found.push({ pid, command: cmdline.slice(0, 160) });
   }));
   return found;
 }
