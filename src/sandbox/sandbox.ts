@@ -275,6 +275,8 @@ async function runInSandbox(r: RunRequest): Promise<SandboxResult> {
     child.kill('SIGKILL');
   };
   r.signal?.addEventListener('abort', onAbort, { once: true });
+  // An abort during the awaits above has fired already: its listener would never run.
+  if (r.signal?.aborted) onAbort();
   const exitCode = await new Promise<number>((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (code, signal) => resolve(code ?? 128 + (signal ? os.constants.signals[signal] : 0)));
