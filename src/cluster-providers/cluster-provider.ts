@@ -4,6 +4,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 export interface ClusterStartOptions {
   /** Progress lines for people (a cluster start can take a while); defaults to stderr. */
   log?: (line: string) => void;
+  /** Ends the start (Ctrl-C): the provider removes what it had made so far and throws. */
   signal?: AbortSignal;
 }
 
@@ -17,6 +18,12 @@ export interface StartedCluster extends AsyncDisposable {
   readonly version: string;
   /** Directory of a kubectl matching the cluster, to put first on PATH for lesson commands. */
   readonly kubectlDir: string | undefined;
+  /**
+   * Aborted, with a ClusterFault (./cluster-fault.ts) as its reason, when the cluster breaks after
+   * the start: a component of the local cluster ends, or the API server stops answering. stop()
+   * never aborts it. Lesson runs abort on it, so that the fault is reported as the harness's.
+   */
+  readonly fault: AbortSignal;
   stop(): Promise<void>;
 }
 

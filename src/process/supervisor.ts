@@ -12,6 +12,16 @@ interface Supervised {
   logFile: string;
   exit: Promise<void>;
   exitCode: number | null | undefined;
+  /** The signal that ended it, if one did (SIGKILL from the OOM killer or a person). */
+  exitSignal: NodeJS.Signals | null;
+}
+
+/** A component that ended while the supervisor was not stopping it. */
+export interface Death {
+  name: string;
+  /** "exited with code 1" or "was killed by SIGKILL". */
+  how: string;
+  logFile: string;
 }
 
 const running = new Set<ChildProcess>();
@@ -22,6 +32,7 @@ process.once('exit', () => {
 
 export class Supervisor {
   readonly #children: Supervised[] = [];
+  readonly #onDeath = new Set<(death: Death) => void>();
   #stopping = false;
 
   constructor(private readonly logsDir: string, private readonly options: { detached: boolean } = { detached: false }) {}
@@ -32,16 +43,19 @@ export class Supervisor {
     const fd = openSync(logFile, 'a', 0o600);
     const child = spawn(file, args, { stdio: ['ignore', fd, fd], detached: this.options.detached, env: { ...process.env, ...env } });
     closeSync(fd);
-    const entry: Supervised = { name, child, logFile, exitCode: undefined, exit: Promise.resolve() };
+    const entry: Supervised = { name, child, logFile, exitCode: undefined, exitSignal: null, exit: Promise.resolve() };
     entry.exit = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
         entry.exitCode = code ?? (signal ? 128 : null);
+        entry.exitSignal = signal;
         running.delete(child);
+        this.#died(entry);
         resolve();
       });
       child.once('error', () => {
         entry.exitCode = 127;
         running.delete(child);
+        this.#died(entry);
         resolve();
       });
     });
@@ -56,12 +70,26 @@ export class Supervisor {
     return Object.fromEntries(this.#children.filter((c) => c.child.pid !== undefined).map((c) => [c.name, c.child.pid as number]));
   }
 
+  /**
+   * Calls `listener` (once per component) when a component ends that stopAll() did not stop: the
+   * kernel tells us at once (the child's exit), so a death is known within milliseconds.
+   */
+  onDeath(listener: (death: Death) => void): void {
+    this.#onDeath.add(listener);
+  }
+
+  #died(entry: Supervised): void {
+    if (this.#stopping) return;
+    const death = { name: entry.name, how: describeExit(entry), logFile: entry.logFile };
+    for (const listener of this.#onDeath) listener(death);
+  }
+
   /** Throws with the end of its log if a component died while we wait for the cluster. */
   assertAllRunning(): void {
     if (this.#stopping) return;
     const dead = this.#children.find((c) => c.exitCode !== undefined);
     if (dead) {
-      throw new HarnessError(`${dead.name} exited with code ${dead.exitCode} while the cluster was starting. Last lines of ${dead.logFile}:\n${tail(dead.logFile, 15)}`, {
+      throw new HarnessError(`${dead.name} ${describeExit(dead)} while the cluster was starting. Last lines of ${dead.logFile}:\n${tail(dead.logFile, 15)}`, {
         fix: `read ${dead.logFile}; the line above usually names the flag or file at fault`,
       });
     }
@@ -77,6 +105,10 @@ export class Supervisor {
       clearTimeout(timer);
     }));
   }
+}
+
+function describeExit(entry: Supervised): string {
+  return entry.exitSignal ? `was killed by ${entry.exitSignal}` : `exited with code ${entry.exitCode}`;
 }
 
 export function tail(file: string, lines: number): string {

@@ -3,6 +3,7 @@
 import { access } from 'node:fs/promises';
 import { KubeConfig, VersionApi } from '@kubernetes/client-node';
 import { HarnessError } from '../../errors/harness-error.ts';
+import { watchApiServer } from '../cluster-fault.ts';
 import { stderrLog, type ClusterProvider, type ClusterStartOptions, type StartedCluster } from '../cluster-provider.ts';
 
 export class KubeconfigProvider implements ClusterProvider {
@@ -25,10 +26,13 @@ export class KubeconfigProvider implements ClusterProvider {
     });
     log(`[kubeconfig] using ${kubeConfig.getCurrentContext()} at ${kubeConfig.getCurrentCluster()?.server} (Kubernetes ${version.gitVersion})`);
     const path = this.kubeconfigPath;
+    // Someone else's cluster: the API server answering is all the harness can watch.
+    const fault = new AbortController();
+    const stopWatching = watchApiServer(kubeConfig, fault);
+    const stop = async (): Promise<void> => stopWatching();
     return {
-      provider: this.name, kubeconfigPath: path, kubeConfig, version: version.gitVersion, kubectlDir: undefined,
-      stop: async () => undefined,
-      [Symbol.asyncDispose]: async () => undefined,
+      provider: this.name, kubeconfigPath: path, kubeConfig, version: version.gitVersion, kubectlDir: undefined, fault: fault.signal,
+      stop, [Symbol.asyncDispose]: stop,
     };
   }
 }

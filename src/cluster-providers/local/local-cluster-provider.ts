@@ -11,6 +11,7 @@ import { defaults } from '../../config/defaults.ts';
 import { HarnessError } from '../../errors/harness-error.ts';
 import { nodeReady } from '../../kube/readiness.ts';
 import { Supervisor, tail } from '../../process/supervisor.ts';
+import { ClusterFault } from '../cluster-fault.ts';
 import { stderrLog, type ClusterProvider, type ClusterStartOptions, type StartedCluster } from '../cluster-provider.ts';
 import {
   cniConflist, containerdConfigToml, kubeconfigYaml, kubeletConfigYaml, kubeletEnvironment, kubernetesCommands, localClusterDns,
@@ -22,8 +23,8 @@ import { localLayout, type LocalLayout } from './layout.ts';
 import { createPki, createServiceAccountKey } from './pki.ts';
 import { claimStateDir } from './state-dir-claim.ts';
 import { checkCgroups, checkKmsg, checkPlatform, checkPorts, checkStateDir, checkTools } from './prerequisites.ts';
-import { buildStandIns, imagesCacheDir, registryImages } from '../../images/build-stand-ins.ts';
-import { describeStandIns, loadImagesConfig, standInRegistries } from '../../images/images-config.ts';
+import { buildStandIns, imagesCacheDir, registryImages, type BuiltStandIn } from '../../images/build-stand-ins.ts';
+import { describeStandIns, loadImagesConfig, standInRegistries, type ImagesConfig } from '../../images/images-config.ts';
 import { registryServerPath } from '../../images/registry-server.ts';
 import { ensureCoreDnsBinary, ensureKubernetesBinaries } from '../kubernetes-binaries.ts';
 import { recordChainsBefore } from './iptables.ts';
@@ -37,6 +38,9 @@ export interface LocalClusterOptions {
   /** Run one pod before declaring the cluster ready (default true): "node Ready" alone does not prove pods start. */
   smokePod?: boolean;
 }
+
+/** What step 1 found or built, for the steps that make the cluster. */
+interface Prepared { binDir: string; corednsBinary: string; standIns: BuiltStandIn[]; imagesConfig: ImagesConfig; cgroupVersion: 'v1' | 'v2' }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -108,12 +112,17 @@ export class LocalClusterProvider implements ClusterProvider {
     const log = options.log ?? stderrLog;
     const l = this.layout;
     const began = Date.now();
-    const step = (n: number, what: string): void => log(`[local ${((Date.now() - began) / 1000).toFixed(1)}s] ${n}/7 ${what}`);
+    // Every step begins by looking at the signal: a Ctrl-C during the start ends it at the next
+    // step (or within 100 ms while waiting for a component), and what was made is torn down.
+    const step = (n: number, what: string): void => {
+      throwIfInterrupted(options.signal);
+      log(`[local ${((Date.now() - began) / 1000).toFixed(1)}s] ${n}/7 ${what}`);
+    };
 
     checkPlatform();
     checkStateDir(l);
     // A detached cluster (cluster:up) outlives this process: its lock would read as a dead run's.
-    const release = this.options.detached ? async () => undefined : await claimStateDir(l.root, log, defaults.timeouts.clusterStartMs * 5, layoutEntries(l));
+    const release = this.options.detached ? async () => undefined : await claimStateDir(l.root, log, defaults.timeouts.clusterStartMs * 5, layoutEntries(l), options.signal);
     try {
       return await this.#start(l, options, log, began, step, release);
     } catch (error) {
@@ -143,6 +152,27 @@ export class LocalClusterProvider implements ClusterProvider {
     }
     await checkPorts(l.ports);
 
+    const supervisor = new Supervisor(l.logs, { detached: this.options.detached ?? false });
+    const stopAndClean = async (): Promise<void> => {
+      await supervisor.stopAll(defaults.timeouts.processStopMs);
+      await teardown(l, () => undefined, path.join(binDir, 'kube-proxy'));
+      await release();
+    };
+    // From here on the start makes things on the host (files, bridge, chains, processes): any
+    // failure or interruption removes them all again.
+    try {
+      return await this.#startComponents(l, options, log, began, step, supervisor, stopAndClean, { binDir, corednsBinary, standIns, imagesConfig, cgroupVersion });
+    } catch (error) {
+      await stopAndClean().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Steps 2–7: what the start makes on the host (files, bridge, chains, processes); the caller removes it on failure. */
+  async #startComponents(
+    l: LocalLayout, options: ClusterStartOptions, log: (line: string) => void, began: number, step: (n: number, what: string) => void,
+    supervisor: Supervisor, stopAndClean: () => Promise<void>, { binDir, corednsBinary, standIns, imagesConfig, cgroupVersion }: Prepared,
+  ): Promise<StartedCluster> {
     step(2, 'certificates and configuration…');
     await rm(l.logs, { recursive: true, force: true });
     for (const dir of [l.root, l.logs, l.pki, l.kubeconfigs, l.containerd.certsDir, l.cni.confDir, l.kubelet.root, path.dirname(l.registry.config)]) {
@@ -195,73 +225,72 @@ export class LocalClusterProvider implements ClusterProvider {
     await createBridge(l);
 
     step(3, `starting containerd, registry, etcd, kube-apiserver (logs: ${l.logs})`);
-    const supervisor = new Supervisor(l.logs, { detached: this.options.detached ?? false });
-    const stopAndClean = async (): Promise<void> => {
-      await supervisor.stopAll(defaults.timeouts.processStopMs);
-      await teardown(l, () => undefined, path.join(binDir, 'kube-proxy'));
-      await release();
+    // A component that ends after the start is a fault of the cluster, not of the lesson running on it.
+    const fault = new AbortController();
+    supervisor.onDeath((death) => {
+      if (!fault.signal.aborted) fault.abort(new ClusterFault(death.name, death.how, tail(death.logFile, 15), death.logFile));
+    });
+    supervisor.start('containerd', 'containerd', ['--config', l.containerd.config]);
+    supervisor.start('registry', process.execPath, [registryServerPath, l.registry.config]);
+    const commands = kubernetesCommands(l, pki, sa, '127.0.0.1');
+    const startComponent = (name: string, env: Record<string, string> = {}): void => {
+      const command = commands.find((c) => c.name === name);
+      if (command) supervisor.start(name, path.join(binDir, name), command.args, env);
     };
-    try {
-      supervisor.start('containerd', 'containerd', ['--config', l.containerd.config]);
-      supervisor.start('registry', process.execPath, [registryServerPath, l.registry.config]);
-      const commands = kubernetesCommands(l, pki, sa, '127.0.0.1');
-      const startComponent = (name: string, env: Record<string, string> = {}): void => {
-        const command = commands.find((c) => c.name === name);
-        if (command) supervisor.start(name, path.join(binDir, name), command.args, env);
-      };
-      startComponent('etcd');
-      startComponent('kube-apiserver');
+    startComponent('etcd');
+    startComponent('kube-apiserver');
 
-      const deadline = Date.now() + defaults.timeouts.clusterStartMs;
-      const waitFor = async (what: string, check: () => Promise<boolean>, logFile: string): Promise<void> => {
-        while (!(await check())) {
-          supervisor.assertAllRunning();
-          if (options.signal?.aborted) throw new HarnessError('cluster start was interrupted');
-          if (Date.now() > deadline) {
-            throw new HarnessError(`${what} was not ready after ${defaults.timeouts.clusterStartMs / 1000} s. Last lines of ${logFile}:\n${tail(logFile, 15)}`, {
-              fix: `read ${logFile}; raise LESSON_HARNESS_CLUSTER_START_TIMEOUT_MS on a very slow machine`,
-            });
-          }
-          await sleep(100);
+    const deadline = Date.now() + defaults.timeouts.clusterStartMs;
+    const waitFor = async (what: string, check: () => Promise<boolean>, logFile: string): Promise<void> => {
+      while (!(await check())) {
+        // Interrupted first: a Ctrl-C reaches the components too, and their end is then no fault.
+        throwIfInterrupted(options.signal);
+        supervisor.assertAllRunning();
+        if (Date.now() > deadline) {
+          throw new HarnessError(`${what} was not ready after ${defaults.timeouts.clusterStartMs / 1000} s. Last lines of ${logFile}:\n${tail(logFile, 15)}`, {
+            fix: `read ${logFile}; raise LESSON_HARNESS_CLUSTER_START_TIMEOUT_MS on a very slow machine`,
+          });
         }
-      };
-      await waitFor('containerd', async () => (await execa('ctr', ['--address', l.containerd.socket, 'version'], { reject: false })).exitCode === 0, path.join(l.logs, 'containerd.log'));
-      step(4, 'containerd up; starting kubelet; the registry serves these stand-in images:');
-      log(describeStandIns(imagesConfig.images));
-      const kubeletTrust = path.join(l.pki, 'kubelet-trust');
-      await mkdir(kubeletTrust, { recursive: true, mode: 0o700 });
-      await copyFile(pki.caCert, path.join(kubeletTrust, 'ca.crt'));
-      startComponent('kubelet', kubeletEnvironment(kubeletTrust));
-      await waitFor('registry', async () => (await execa('bash', ['-c', `exec 3<>/dev/tcp/127.0.0.1/${l.ports.registry}`], { reject: false })).exitCode === 0, path.join(l.logs, 'registry.log'));
-
-      const adminPki = { ca: await readFile(pki.caCert), cert: await readFile(pki.cert('admin')), key: await readFile(pki.key('admin')) };
-      await waitFor('kube-apiserver', () => readyz(l, adminPki), path.join(l.logs, 'kube-apiserver.log'));
-      // Only now: these exit when the apiserver's RBAC bootstrap has not yet granted them access.
-      startComponent('kube-controller-manager');
-      startComponent('kube-scheduler');
-      startComponent('kube-proxy');
-      const kubeConfig = new KubeConfig();
-      kubeConfig.loadFromFile(l.adminKubeconfig);
-      await createClusterDns(kubeConfig, dns);
-      supervisor.start('coredns', corednsBinary, ['-conf', l.coredns.corefile]);
-      step(5, 'kube-apiserver ready; started kube-controller-manager, kube-scheduler, kube-proxy and CoreDNS; waiting for the node to be Ready…');
-      const core = kubeConfig.makeApiClient(CoreV1Api);
-      await waitFor('the node', () => nodeReady(core), path.join(l.logs, 'kubelet.log'));
-      await waitFor('CoreDNS', () => httpOk(`http://127.0.0.1:${l.ports.corednsReady}/ready`), path.join(l.logs, 'coredns.log'));
-      if (this.options.smokePod ?? true) {
-        step(6, 'node Ready; running a first pod to prove pods start…');
-        await runSmokePod(core, waitFor, path.join(l.logs, 'kubelet.log'));
+        await sleep(100);
       }
-      step(7, `cluster ready in ${((Date.now() - began) / 1000).toFixed(1)} s — KUBECONFIG=${l.adminKubeconfig}`);
-      await writePrivate(l.stateFile, JSON.stringify({ pids: supervisor.pids, startedAt: new Date(began).toISOString(), ports: l.ports }, null, 2));
+    };
+    await waitFor('containerd', async () => (await execa('ctr', ['--address', l.containerd.socket, 'version'], { reject: false })).exitCode === 0, path.join(l.logs, 'containerd.log'));
+    step(4, 'containerd up; starting kubelet; the registry serves these stand-in images:');
+    log(describeStandIns(imagesConfig.images));
+    const kubeletTrust = path.join(l.pki, 'kubelet-trust');
+    await mkdir(kubeletTrust, { recursive: true, mode: 0o700 });
+    await copyFile(pki.caCert, path.join(kubeletTrust, 'ca.crt'));
+    startComponent('kubelet', kubeletEnvironment(kubeletTrust));
+    await waitFor('registry', async () => (await execa('bash', ['-c', `exec 3<>/dev/tcp/127.0.0.1/${l.ports.registry}`], { reject: false })).exitCode === 0, path.join(l.logs, 'registry.log'));
 
-      const version = (await execa(path.join(binDir, 'kubectl'), ['version', '--client', '-o', 'json'])).stdout;
-      return new StartedLocalCluster(l, kubeConfig, (JSON.parse(version) as { clientVersion: { gitVersion: string } }).clientVersion.gitVersion, binDir, stopAndClean);
-    } catch (error) {
-      await stopAndClean().catch(() => undefined);
-      throw error;
+    const adminPki = { ca: await readFile(pki.caCert), cert: await readFile(pki.cert('admin')), key: await readFile(pki.key('admin')) };
+    await waitFor('kube-apiserver', () => readyz(l, adminPki), path.join(l.logs, 'kube-apiserver.log'));
+    // Only now: these exit when the apiserver's RBAC bootstrap has not yet granted them access.
+    startComponent('kube-controller-manager');
+    startComponent('kube-scheduler');
+    startComponent('kube-proxy');
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromFile(l.adminKubeconfig);
+    await createClusterDns(kubeConfig, dns);
+    supervisor.start('coredns', corednsBinary, ['-conf', l.coredns.corefile]);
+    step(5, 'kube-apiserver ready; started kube-controller-manager, kube-scheduler, kube-proxy and CoreDNS; waiting for the node to be Ready…');
+    const core = kubeConfig.makeApiClient(CoreV1Api);
+    await waitFor('the node', () => nodeReady(core), path.join(l.logs, 'kubelet.log'));
+    await waitFor('CoreDNS', () => httpOk(`http://127.0.0.1:${l.ports.corednsReady}/ready`), path.join(l.logs, 'coredns.log'));
+    if (this.options.smokePod ?? true) {
+      step(6, 'node Ready; running a first pod to prove pods start…');
+      await runSmokePod(core, waitFor, path.join(l.logs, 'kubelet.log'));
     }
+    step(7, `cluster ready in ${((Date.now() - began) / 1000).toFixed(1)} s — KUBECONFIG=${l.adminKubeconfig}`);
+    await writePrivate(l.stateFile, JSON.stringify({ pids: supervisor.pids, startedAt: new Date(began).toISOString(), ports: l.ports }, null, 2));
+
+    const version = (await execa(path.join(binDir, 'kubectl'), ['version', '--client', '-o', 'json'])).stdout;
+    return new StartedLocalCluster(l, kubeConfig, (JSON.parse(version) as { clientVersion: { gitVersion: string } }).clientVersion.gitVersion, binDir, fault.signal, stopAndClean);
   }
+}
+
+function throwIfInterrupted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new HarnessError('the cluster start was interrupted; everything it had made is removed');
 }
 
 async function runSmokePod(core: CoreV1Api, waitFor: (what: string, check: () => Promise<boolean>, logFile: string) => Promise<void>, logFile: string): Promise<void> {
@@ -297,6 +326,7 @@ export class StartedLocalCluster implements StartedCluster {
     readonly kubeConfig: KubeConfig,
     readonly version: string,
     readonly kubectlDir: string,
+    readonly fault: AbortSignal,
     private readonly stopAndClean: () => Promise<void>,
   ) {
     this.kubeconfigPath = layout.adminKubeconfig;

@@ -25,7 +25,7 @@ function alive(pid: number): boolean {
  * `layoutEntries` are the names the harness itself makes in it (a directory of an earlier version,
  * with no marker yet, holds only those).
  */
-export async function claimStateDir(root: string, log: (line: string) => void, waitMs: number, layoutEntries: readonly string[] = []): Promise<() => Promise<void>> {
+export async function claimStateDir(root: string, log: (line: string) => void, waitMs: number, layoutEntries: readonly string[] = [], signal?: AbortSignal): Promise<() => Promise<void>> {
   const entries = await readdir(root).catch(() => undefined);
   const ours = entries?.includes(STATE_MARKER) || entries?.every((e) => layoutEntries.includes(e) || e.startsWith('.lesson-harness'));
   if (entries && entries.length > 0 && !ours) {
@@ -50,6 +50,7 @@ export async function claimStateDir(root: string, log: (line: string) => void, w
       await unlink(lock).catch(() => undefined);
       continue;
     }
+    if (signal?.aborted) throw new HarnessError(`stopped while waiting for another run (pid ${owner}) to finish with ${root}`);
     if (Date.now() > deadline) {
       throw new HarnessError(`another run (pid ${owner}) still uses the local cluster in ${root}`, {
         fix: 'wait for it, or run side by side with another LESSON_HARNESS_LOCAL_DIR and LESSON_HARNESS_PORT_BASE',
