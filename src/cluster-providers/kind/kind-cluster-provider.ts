@@ -3,7 +3,7 @@
 // CAP_SYS_RESOURCE, which --privileged requests): the capability set, security options and mounts
 // below are the unprivileged equivalent. Works with the published kindest/node image's layout; on
 // machines with no registry the project's own node image (node-image.ts) is built and used.
-import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
@@ -11,6 +11,7 @@ import { execa } from 'execa';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 import YAML from 'yaml';
 import { HarnessError } from '../../errors/harness-error.ts';
+import { watchApiServer } from '../cluster-fault.ts';
 import { stderrLog, type ClusterProvider, type ClusterStartOptions, type StartedCluster } from '../cluster-provider.ts';
 import { nodeReady } from '../../kube/readiness.ts';
 import { ensureKubernetesBinaries } from '../kubernetes-binaries.ts';
@@ -138,7 +139,10 @@ export class KindClusterProvider implements ClusterProvider {
   async start(options: ClusterStartOptions = {}): Promise<StartedCluster> {
     const log = options.log ?? stderrLog;
     const began = Date.now();
-    const step = (n: number, what: string): void => log(`[kind ${((Date.now() - began) / 1000).toFixed(1)}s] ${n}/6 ${what}`);
+    const step = (n: number, what: string): void => {
+      if (options.signal?.aborted) throw new HarnessError('the kind cluster start was interrupted; the node is removed');
+      log(`[kind ${((Date.now() - began) / 1000).toFixed(1)}s] ${n}/6 ${what}`);
+    };
     // The Ryuk reaper image cannot be pulled offline; stop() and the test hooks clean up instead.
     process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
     step(1, 'Docker engine…');
@@ -175,8 +179,11 @@ export class KindClusterProvider implements ClusterProvider {
       .withWaitStrategy(Wait.forSuccessfulCommand('systemctl is-system-running | grep -qE "running|degraded"'))
       .withStartupTimeout(120_000)
       .start();
+    // The admin kubeconfig (the cluster's keys) lives in a temporary folder of its own, removed with the node.
+    let kubeconfigDir: string | undefined;
     const stop = async (): Promise<void> => {
       await container.stop({ remove: true, removeVolumes: true }).catch(() => undefined);
+      if (kubeconfigDir) await rm(kubeconfigDir, { recursive: true, force: true });
     };
     try {
       const exec = async (what: string, command: string[]): Promise<string> => {
@@ -198,8 +205,8 @@ export class KindClusterProvider implements ClusterProvider {
       // The node's admin kubeconfig, pointed at the published port on 127.0.0.1.
       const admin = YAML.parse(await exec('reading admin.conf', ['cat', '/etc/kubernetes/admin.conf'])) as { clusters: { cluster: { server: string } }[] };
       for (const c of admin.clusters) c.cluster.server = `https://127.0.0.1:${container.getMappedPort(apiPort)}`;
-      const dir = await mkdtemp(path.join(os.tmpdir(), 'kind-'));
-      const kubeconfigPath = path.join(dir, 'kubeconfig');
+      kubeconfigDir = await mkdtemp(path.join(os.tmpdir(), 'kind-'));
+      const kubeconfigPath = path.join(kubeconfigDir, 'kubeconfig');
       await writeFile(kubeconfigPath, YAML.stringify(admin), { mode: 0o600 });
       await chmod(kubeconfigPath, 0o600);
       const kubeConfig = new KubeConfig();
@@ -213,13 +220,20 @@ export class KindClusterProvider implements ClusterProvider {
       const deadline = Date.now() + 120_000;
       for (;;) {
         if (await nodeReady(core)) break;
+        if (options.signal?.aborted) throw new HarnessError('the kind cluster start was interrupted; the node is removed');
         if (Date.now() > deadline) throw new HarnessError('the kind node did not become Ready within 120 s', { fix: 'docker exec into the node and read `journalctl -u kubelet`' });
         await new Promise((r) => setTimeout(r, 250));
       }
       log(`[kind ${((Date.now() - began) / 1000).toFixed(1)}s] cluster ready — KUBECONFIG=${kubeconfigPath}`);
       // kubectl for lesson commands: the project's own build, the same version as the node.
       const kubectlDir = await ensureKubernetesBinaries(() => undefined);
-      return new StartedKindCluster(container, kubeConfig, kubeconfigPath, version, kubectlDir, stop);
+      // The node's components are not ours to watch one by one: the API server answering is the test.
+      const fault = new AbortController();
+      const stopWatching = watchApiServer(kubeConfig, fault);
+      return new StartedKindCluster(container, kubeConfig, kubeconfigPath, version, kubectlDir, fault.signal, async () => {
+        stopWatching();
+        await stop();
+      });
     } catch (error) {
       // LESSON_HARNESS_KEEP_FAILED=1 keeps a node that failed to boot, to read its journal.
       if (process.env.LESSON_HARNESS_KEEP_FAILED === '1') log(`keeping the failed node: docker exec -it ${container.getId()} bash`);
@@ -233,7 +247,10 @@ export class StartedKindCluster implements StartedCluster {
   readonly provider = 'kind';
   #stopped = false;
 
-  constructor(readonly container: StartedTestContainer, readonly kubeConfig: KubeConfig, readonly kubeconfigPath: string, readonly version: string, readonly kubectlDir: string, private readonly stopNode: () => Promise<void>) {}
+  constructor(
+    readonly container: StartedTestContainer, readonly kubeConfig: KubeConfig, readonly kubeconfigPath: string, readonly version: string, readonly kubectlDir: string,
+    readonly fault: AbortSignal, private readonly stopNode: () => Promise<void>,
+  ) {}
 
   async stop(): Promise<void> {
     if (this.#stopped) return;
