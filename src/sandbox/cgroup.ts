@@ -90,6 +90,13 @@ async function killAll(dir: string): Promise<void> {
   }
 }
 
+/** Kills what is left in a cgroup directory (v1 or v2) and removes it: for one that a run which died left. */
+export async function removeCgroupDir(dir: string): Promise<void> {
+  await writeFile(path.join(dir, 'cgroup.kill'), '1').catch(() => undefined); // v2; absent on v1
+  await killAll(dir);
+  await removeWhenEmpty(dir);
+}
+
 // A cgroup can only be removed once its last process has been reaped, which takes a moment after SIGKILL.
 async function removeWhenEmpty(dir: string): Promise<void> {
   for (let i = 0; i < 50; i++) {

@@ -29,6 +29,7 @@ import { HarnessError } from '../errors/harness-error.ts';
 import { startApiForwarder, type ApiForwarder } from './api-forwarder.ts';
 import { createCgroup, type SandboxCgroup } from './cgroup.ts';
 import { checkFileName } from './file-names.ts';
+import { ownedName, sweepDeadRuns } from './leftovers.ts';
 import { startNetworkHolder, type NetworkHolder } from './network-holder.ts';
 
 export interface SandboxOptions {
@@ -81,6 +82,9 @@ const binMount = '/opt/lesson-harness/bin';
 const maxScriptBytes = 120 * 1024;
 const hostPath = '/usr/sbin:/usr/bin:/sbin:/bin';
 
+/** Once per process, before its first sandbox: what sandboxes of harnesses that died left behind. */
+let sweep: Promise<void> | undefined;
+
 export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   await checkPrerequisites(Boolean(options.apiServer));
   const limits: SandboxLimits = { ...defaults.sandbox, ...options.limits };
@@ -89,8 +93,13 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   }
   const scratch = await realpath(options.scratch);
   const uid = uidBase + randomInt(100_000_000);
-  // Root-owned and world-readable: the sandbox's uid must reach these files to bind them.
-  const runtime = await mkdtemp(path.join(os.tmpdir(), 'lh-sandbox-'));
+  sweep ??= sweepDeadRuns().then((removed) => {
+    if (removed.length) process.stderr.write(`sandbox: removed ${removed.length} leftover(s) of runs that died: ${removed.slice(0, 3).join(', ')}${removed.length > 3 ? ', …' : ''}\n`);
+  }, () => undefined);
+  await sweep;
+  // Root-owned and world-readable: the sandbox's uid must reach these files to bind them. Named
+  // after this process, so that a run which finds it after we died can tell it is a leftover.
+  const runtime = await mkdtemp(path.join(os.tmpdir(), ownedName('lh-sandbox-')));
   const cleanups: (() => Promise<unknown>)[] = [() => rm(runtime, { recursive: true, force: true })];
   const dispose = async (): Promise<void> => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
@@ -102,7 +111,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     await writeFile(path.join(runtime, 'hosts'), '127.0.0.1 localhost\n::1 localhost\n');
     if (options.kubectlDir) await provideKubectl(options.kubectlDir, path.join(runtime, 'bin'));
     await chownTree(scratch, uid);
-    const cgroup = await createCgroup(`lesson-harness-sandbox-${uid}`, limits);
+    const cgroup = await createCgroup(ownedName('lesson-harness-sandbox-', String(uid)), limits);
     if ('remove' in cgroup) cleanups.push(() => cgroup.remove());
     else process.stderr.write(`sandbox: no memory/pids cgroup (${cgroup.unavailable}); processes are bounded by RLIMIT_NPROC, memory is not\n`);
     let forwarder: ApiForwarder | undefined;
