@@ -48,15 +48,18 @@ export async function verifyCourse(options: CourseOptions): Promise<CourseReport
       record({ lesson, error: messageOf(error) });
     }
   }
+  // Once the run is interrupted or the cluster broke, no further lesson starts (the running ones stop themselves).
+  const stop = AbortSignal.any([options.cluster.fault, ...(options.signal ? [options.signal] : [])]);
   const queue = [...together];
   const worker = async (): Promise<void> => {
-    for (let lesson = queue.shift(); lesson !== undefined; lesson = queue.shift()) await verifyOne(lesson);
+    for (let lesson = queue.shift(); lesson !== undefined && !stop.aborted; lesson = queue.shift()) await verifyOne(lesson);
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.jobs, queue.length)) }, worker));
-  for (const lesson of alone) await verifyOne(lesson);
+  for (const lesson of alone) if (!stop.aborted) await verifyOne(lesson);
+  const notRun = stop.aborted ? `not verified: ${options.signal?.aborted ? 'the run was interrupted' : 'the cluster failed'} before it started` : 'not verified';
   return {
     startedAt, durationMs: Date.now() - startedAt, cluster: { provider: options.cluster.provider, version: options.cluster.version },
-    results: options.lessons.map((lesson) => results.get(lesson) ?? { lesson, error: 'not verified' }),
+    results: options.lessons.map((lesson) => results.get(lesson) ?? { lesson, error: notRun }),
   };
 
   async function verifyOne(lesson: string): Promise<void> {
@@ -65,7 +68,7 @@ export async function verifyCourse(options: CourseOptions): Promise<CourseReport
     const prefixed = log && options.lessons.length > 1 ? (line: string) => log(line.replace(/^(\n?)/, `$1[${lesson}] `)) : log;
     try {
       const reports: VerificationReport[] = [];
-      for (let run = 1; run <= (options.runs ?? 1); run++) {
+      for (let run = 1; run <= (options.runs ?? 1) && !(run > 1 && stop.aborted); run++) {
         if ((options.runs ?? 1) > 1) prefixed?.(`\n── ${lesson}: run ${run} of ${options.runs ?? 1}`);
         reports.push(await verifyLesson({ ...options, lessonPath: lesson, ...(prefixed ? { log: prefixed } : {}) }));
       }

@@ -6,7 +6,7 @@ import type { Finding } from '../findings/finding.ts';
 import { escapeXml as esc } from './escape.ts';
 import { findingSides, sideBySide, type SideCell } from './side-by-side.ts';
 import { svgTimeline } from './svg-timeline.ts';
-import { allFindings, countBySeverity, exercisePassed, sortFindings, type ExerciseReport, type VerificationReport } from './verification-report.ts';
+import { allFindings, countBySeverity, exercisePassed, sortFindings, stoppedSummary, type ExerciseReport, type VerificationReport } from './verification-report.ts';
 
 const CSS = `
 body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem;color:#222}
@@ -18,6 +18,7 @@ td.sev{color:#fff;font-weight:bold}pre{margin:0;white-space:pre-wrap;overflow-wr
 details pre{background:#f6f8fa;padding:.5rem}svg{max-width:100%;height:auto;margin-top:1rem}
 table.sbs{font-family:ui-monospace,monospace;font-size:.8rem;table-layout:fixed}table.sbs td{border:none;padding:0 .4rem;white-space:pre-wrap}
 table.sbs th{font-weight:normal;color:#555;border:none;border-bottom:1px solid #ddd}td.n{color:#888;text-align:right}col.n{width:2.5rem}td.sbs-cell{width:55%}
+div.stopped{border:2px solid #cf222e;background:#fff5f5;padding:.5rem 1rem;margin:1rem 0}
 td.removed{background:#ffebe9}td.added{background:#e6ffec}.fixable{color:#1a7f37;font-size:.8rem}
 `;
 
@@ -34,6 +35,7 @@ export function htmlReport(report: VerificationReport): string {
 <body>
 <h1>Lesson verification: ${esc(report.lesson)}</h1>
 <p class="meta">Cluster ${esc(report.cluster.provider)} ${esc(report.cluster.version)} · started ${esc(when)} · took ${seconds(report.durationMs)}</p>
+${report.stopped ? `<div class="stopped"><p><strong>${esc(stoppedSummary(report.stopped))}</strong></p><pre>${esc(report.stopped.message)}</pre></div>` : ''}
 <p class="summary"><span class="error">${counts.error} error${counts.error === 1 ? '' : 's'}</span><span class="warning">${counts.warning} warning${counts.warning === 1 ? '' : 's'}</span><span class="info">${counts.info} info</span></p>
 ${todoSection(allFindings(report))}
 ${report.exercises.map(exerciseSection).join('\n')}

@@ -5,7 +5,7 @@
  */
 import type { Finding } from '../findings/finding.ts';
 import { escapeXml as esc } from './escape.ts';
-import { exercisePassed, type ExerciseReport, type VerificationReport } from './verification-report.ts';
+import { exercisePassed, stoppedSummary, type ExerciseReport, type StoppedRun, type VerificationReport } from './verification-report.ts';
 
 interface Case {
   name: string;
@@ -19,10 +19,13 @@ export function junitReport(report: VerificationReport): string {
   const suites = report.exercises.map((e) => suite(e, report));
   const tests = suites.reduce((n, s) => n + s.tests, 0);
   const failures = suites.reduce((n, s) => n + s.failures, 0);
+  // A run that ended early is an error of the run (JUnit's <error>), not a failure of the lesson.
+  const stopped = report.stopped ? stoppedSuite(report.stopped, report) : undefined;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="${esc(report.lesson)}" tests="${tests}" failures="${failures}" errors="0" time="${secs(report.durationMs)}" timestamp="${new Date(report.startedAt).toISOString()}">`,
+    `<testsuites name="${esc(report.lesson)}" tests="${tests + (stopped ? 1 : 0)}" failures="${failures}" errors="${stopped ? 1 : 0}" time="${secs(report.durationMs)}" timestamp="${new Date(report.startedAt).toISOString()}">`,
     ...suites.map((s) => s.xml),
+    ...(stopped ? [stopped] : []),
     '</testsuites>',
     '',
   ].join('\n');
@@ -52,6 +55,18 @@ function suite(exercise: ExerciseReport, report: VerificationReport): { xml: str
     '  </testsuite>',
   ].join('\n');
   return { xml, tests: cases.length, failures: failed };
+}
+
+function stoppedSuite(stopped: StoppedRun, report: VerificationReport): string {
+  const title = stopped.exercise?.title ?? report.lesson;
+  const type = stopped.cause === 'interrupted' ? 'Interrupted' : 'ClusterFault';
+  return [
+    `  <testsuite name="${esc(title)}" tests="1" failures="0" errors="1" skipped="0" time="0.000">`,
+    `    <testcase name="${esc(`line ${stopped.exercise?.line ?? 1}: ${title}`)}" classname="${esc(`${report.lesson}.${title}`)}" file="${esc(report.lesson)}" line="${stopped.exercise?.line ?? 1}" time="0.000">`,
+    `      <error message="${esc(stoppedSummary(stopped))}" type="${type}">${esc(stopped.message)}</error>`,
+    '    </testcase>',
+    '  </testsuite>',
+  ].join('\n');
 }
 
 function testcase(c: Case, classname: string, file: string): string {

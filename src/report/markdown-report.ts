@@ -9,7 +9,7 @@
 import type { Finding } from '../findings/finding.ts';
 import { escapeMarkdownCell as cell } from './escape.ts';
 import { svgTimeline } from './svg-timeline.ts';
-import { allFindings, countBySeverity, exercisePassed, sortFindings, type ExerciseReport, type PodLifetime, type VerificationReport } from './verification-report.ts';
+import { allFindings, countBySeverity, exercisePassed, sortFindings, stoppedSummary, type ExerciseReport, type PodLifetime, type VerificationReport } from './verification-report.ts';
 
 const BAR_WIDTH = 48;
 const BAR_CHARS = { pending: '·', Succeeded: '█', Failed: '▓', Deleted: '▒', Running: '=', Pending: '·' } as const;
@@ -21,6 +21,7 @@ export function markdownReport(report: VerificationReport): string {
     '',
     `Cluster ${cell(report.cluster.provider)} ${cell(report.cluster.version)} · started ${new Date(report.startedAt).toISOString()} · took ${seconds(report.durationMs)}`,
     '',
+    ...(report.stopped ? [`> **${cell(stoppedSummary(report.stopped))}**`, '>', ...report.stopped.message.split('\n').slice(1).map((l) => `>     ${l}`), ''] : []),
     '| Errors | Warnings | Info |',
     '| --- | --- | --- |',
     `| ${counts.error} | ${counts.warning} | ${counts.info} |`,

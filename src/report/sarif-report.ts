@@ -5,7 +5,7 @@
  */
 import type { Log, ReportingDescriptor, Result } from 'sarif';
 import type { Finding, Severity } from '../findings/finding.ts';
-import { allFindings, sortFindings, type VerificationReport } from './verification-report.ts';
+import { allFindings, sortFindings, stoppedSummary, type VerificationReport } from './verification-report.ts';
 
 const LEVEL: Record<Severity, Result.level> = { error: 'error', warning: 'warning', info: 'note' };
 
@@ -29,7 +29,12 @@ export function sarifReport(report: VerificationReport, toolVersion = '0.1.0'): 
     runs: [{
       tool: { driver: { name: 'lesson-verify', version: toolVersion, rules: [...rules.values()] } },
       results: findings.map((f) => result(f, ids.indexOf(ruleId(f.title)))),
-      invocations: [{ executionSuccessful: true, startTimeUtc: new Date(report.startedAt).toISOString(), endTimeUtc: new Date(report.startedAt + report.durationMs).toISOString() }],
+      // A run that ended early did not execute successfully: the lesson was not verified to its end.
+      invocations: [{
+        executionSuccessful: !report.stopped,
+        ...(report.stopped ? { toolExecutionNotifications: [{ level: 'error' as const, message: { text: `${stoppedSummary(report.stopped)}\n${report.stopped.message}` } }] } : {}),
+        startTimeUtc: new Date(report.startedAt).toISOString(), endTimeUtc: new Date(report.startedAt + report.durationMs).toISOString(),
+      }],
       properties: { cluster: report.cluster },
     }],
   };

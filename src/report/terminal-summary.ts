@@ -3,7 +3,7 @@
  * terminals can jump to it; colours only when writing to a TTY, so logs and pipes stay clean.
  */
 import type { Severity } from '../findings/finding.ts';
-import { allFindings, countBySeverity, exercisePassed, sortFindings, type VerificationReport } from './verification-report.ts';
+import { allFindings, countBySeverity, exercisePassed, sortFindings, stoppedSummary, type VerificationReport } from './verification-report.ts';
 
 export interface TerminalOptions {
   /** Pass `process.stdout.isTTY` (and false when NO_COLOR is set). */
@@ -19,6 +19,7 @@ export function terminalSummary(report: VerificationReport, options: TerminalOpt
   const lines = [
     paint('bold', `${report.lesson} on ${report.cluster.provider} ${report.cluster.version}: ${counts.error} error(s), ${counts.warning} warning(s), ${counts.info} info (${(report.durationMs / 1000).toFixed(1)} s)`),
   ];
+  if (report.stopped) lines.push(paint('red', stoppedSummary(report.stopped)));
   for (const exercise of report.exercises) {
     const passed = exercisePassed(exercise);
     lines.push(`${passed ? paint('green', '✓') : paint('red', '✗')} ${exercise.title} ${paint('dim', `(${(exercise.durationMs / 1000).toFixed(1)} s)`)}`);

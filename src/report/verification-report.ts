@@ -45,7 +45,24 @@ export interface VerificationReport {
   startedAt: number;
   durationMs: number;
   cluster: { provider: string; version: string };
+  /** The exercises that ran to their end; with `stopped`, the run ended early and the rest did not run. */
   exercises: ExerciseReport[];
+  /** Set when the run ended early: a person stopped it (SIGINT/SIGTERM) or the cluster broke. */
+  stopped?: StoppedRun;
+}
+
+export interface StoppedRun {
+  cause: 'interrupted' | 'cluster fault';
+  /** What happened, e.g. "interrupted by SIGTERM" or the cluster fault with its component's log. */
+  message: string;
+  /** The exercise that was running (or about to run); it is not among `exercises`. */
+  exercise?: { title: string; line: number };
+}
+
+/** One line for the top of every report: what stopped the run, and where. */
+export function stoppedSummary(stopped: StoppedRun): string {
+  const where = stopped.exercise ? ` during "${stopped.exercise.title}" (line ${stopped.exercise.line})` : '';
+  return `${stopped.cause === 'interrupted' ? 'INTERRUPTED' : 'CLUSTER FAULT'}${where}: ${stopped.message.split('\n')[0] ?? ''} — this report is partial; the exercises after it did not run`;
 }
 
 export function allFindings(report: VerificationReport): Finding[] {

@@ -7,6 +7,7 @@
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { execa } from 'execa';
 import type { StartedCluster } from '../cluster-providers/cluster-provider.ts';
@@ -24,6 +25,7 @@ import type { CommandReport, ExerciseReport, ExpectationReport, VerificationRepo
 import { hostExecutor, type CommandExecutor, type CommandResult } from '../shell/command-executor.ts';
 import { LessonShell } from '../shell/lesson-shell.ts';
 import { createLessonCredentials, type LessonCredentials } from '../sandbox/lesson-credentials.ts';
+import { ownedName } from '../sandbox/leftovers.ts';
 import { createSandbox } from '../sandbox/sandbox.ts';
 import { TimelineRecorder } from '../timeline/recorder.ts';
 import { Timeline } from '../timeline/timeline.ts';
@@ -41,11 +43,16 @@ export interface VerifyOptions {
   eventualTimeoutMs?: number;
   /** The whole lesson, so no lesson keeps a CI job busy for longer. */
   lessonTimeoutMs?: number;
+  /**
+   * Stops the run (Ctrl-C): the running command is ended, the lesson cleaned up as usual, and the
+   * report — of the exercises done so far — says it was interrupted and in which exercise. The
+   * cluster's `fault` signal stops the run in the same way, the report then naming the fault.
+   */
+  signal?: AbortSignal;
 }
 
 type Report = (severity: Finding['severity'], line: number, title: string, lessonSays: string, clusterDid: string, suggestion: string, fix?: LessonEdit[]) => void;
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export async function loadLesson(lessonPath: string): Promise<Lesson> {
   const source = await readFile(lessonPath, 'utf8').catch((error: NodeJS.ErrnoException) => {
@@ -87,6 +94,8 @@ class LessonRun {
   readonly #staticFindings: Finding[];
   readonly #startedAt = Date.now();
   readonly #background = new AbortController();
+  /** Aborted when the run must end early: an interruption (options.signal) or a fault of the cluster. */
+  readonly #stop: AbortSignal;
   /** Which lesson line each object first appeared after, so a stuck pod is reported where it was made. */
   readonly #madeAt: { at: number; line: number }[] = [];
   readonly #reportedStuck = new Set<string>();
@@ -111,13 +120,15 @@ class LessonRun {
       lessonMs: options.lessonTimeoutMs ?? defaults.timeouts.lessonMs,
     };
     this.#staticFindings = fileNameFindings(lesson);
+    this.#stop = AbortSignal.any([options.cluster.fault, ...(options.signal ? [options.signal] : [])]);
   }
 
   static async start(lesson: Lesson, options: VerifyOptions): Promise<LessonRun> {
     const { cluster } = options;
     const log = options.log ?? (() => undefined);
-    // Named after this process, so that whoever checks for leftovers can tell its own from another run's.
-    const scratch = await mkdtemp(path.join(os.tmpdir(), `lesson-${process.pid}-`));
+    // Named after this process, so that whoever checks for leftovers can tell its own from another
+    // run's, and the next run removes it should this one be killed (src/sandbox/leftovers.ts).
+    const scratch = await mkdtemp(path.join(os.tmpdir(), ownedName('lesson-')));
     // Undone in reverse if a later step fails, so a failed start leaves nothing behind.
     const undo: (() => Promise<unknown>)[] = [() => rm(scratch, { recursive: true, force: true })];
     try {
@@ -163,9 +174,18 @@ class LessonRun {
 
   async verify(): Promise<VerificationReport> {
     const exercises: ExerciseReport[] = [];
-    for (const exercise of this.lesson.exercises) exercises.push(await this.#exercise(exercise));
+    let stopped: VerificationReport['stopped'];
+    for (const exercise of this.lesson.exercises) {
+      try {
+        exercises.push(await this.#exercise(exercise));
+      } catch (error) {
+        if (!this.#stop.aborted) throw error;
+        stopped = this.#stoppedIn(exercise);
+        break;
+      }
+    }
     const cleanup = this.lesson.cleanup;
-    if (cleanup.length > 0) {
+    if (cleanup.length > 0 && !stopped) {
       this.#log('\n▶ clean-up (<!-- verify: cleanup -->)');
       for (const step of cleanup) {
         const result = await this.shell.run(step.command, { timeoutMs: this.#limits.commandMs });
@@ -174,8 +194,27 @@ class LessonRun {
     }
     return {
       lesson: this.options.lessonPath, startedAt: this.#startedAt, durationMs: Date.now() - this.#startedAt,
-      cluster: { provider: this.options.cluster.provider, version: this.options.cluster.version }, exercises,
+      cluster: { provider: this.options.cluster.provider, version: this.options.cluster.version }, exercises, ...(stopped ? { stopped } : {}),
     };
+  }
+
+  /** Why the run ended early; an interruption wins over the faults it causes (Ctrl-C reaches the components too). */
+  #stoppedIn(exercise: Exercise): NonNullable<VerificationReport['stopped']> {
+    const interrupted = this.options.signal?.aborted ?? false;
+    const reason: unknown = interrupted ? this.options.signal?.reason : this.#stop.reason;
+    const message = reason instanceof Error ? reason.message : String(reason);
+    this.#log(`\n■ stopped in "${exercise.title}" (line ${exercise.line}): ${message.split('\n')[0] ?? ''}`);
+    return { cause: interrupted ? 'interrupted' : 'cluster fault', message, exercise: { title: exercise.title, line: exercise.line } };
+  }
+
+  /** Throws once the run must end early; called between the steps of an exercise. */
+  #checkpoint(): void {
+    if (this.#stop.aborted) throw this.#stop.reason;
+  }
+
+  /** A wait that ends early when the run must end. */
+  #pause(ms: number): Promise<void> {
+    return sleep(ms, undefined, { signal: this.#stop }).catch(() => undefined);
   }
 
   async close(): Promise<void> {
@@ -207,6 +246,7 @@ class LessonRun {
     this.#log(`\n▶ ${exercise.title} (line ${exercise.line})`);
 
     for (const step of exercise.steps) {
+      this.#checkpoint();
       if (this.#overDeadline(step.line, report)) break;
       if (step.kind === 'file') {
         // Refused names were caught at parse time; here a symlink an earlier command made.
@@ -218,7 +258,9 @@ class LessonRun {
       }
     }
 
+    this.#checkpoint();
     await this.#settle(exercise, report);
+    this.#checkpoint();
     const timeline = exerciseTimeline(this.recorder.timeline, from);
     const expectations: ExpectationReport[] = [];
     const lastJob = timeline.jobs.at(-1)?.name;
@@ -252,8 +294,8 @@ class LessonRun {
     let previousQuiet = quiet();
     let result = evaluateObjectClaim(claim, await read());
     let previous = result.actual;
-    while (!result.ok && Date.now() < deadline) {
-      await sleep(1_000);
+    while (!result.ok && Date.now() < deadline && !this.#stop.aborted) {
+      await this.#pause(1_000);
       const quietNow = quiet();
       result = evaluateObjectClaim(claim, await read());
       // Settled for good only when both looks were taken while nothing could change.
@@ -267,7 +309,8 @@ class LessonRun {
   /** Waits (bounded) until nothing the exercise made is still changing by itself; reports what is stuck. */
   async #settle(exercise: Exercise, report: Report): Promise<void> {
     const state = () => this.recorder.store.state(this.recorder.now());
-    await this.recorder.waitUntil(`exercise "${exercise.title}" to settle`, () => state().settled, this.#limits.exerciseMs).catch((error: Error) => {
+    await this.recorder.waitUntil(`exercise "${exercise.title}" to settle`, () => state().settled, this.#limits.exerciseMs, this.#stop).catch((error: Error) => {
+      this.#checkpoint();
       const waiting = state().waiting;
       // A Job that never ends is the lesson's problem; a pod that never gets Ready may be its point.
       const severity = waiting.some((w) => w.startsWith('job/')) ? 'error' : 'warning';
@@ -356,7 +399,7 @@ class LessonRun {
 
     let result = isEndless(command)
       ? await this.#endless(command, step, (output) => judge({ exitCode: 0, output, timedOut: false, stopped: true, truncated: false }).ok)
-      : await this.shell.run(command, { timeoutMs: step.options.timeoutMs ?? this.#limits.commandMs });
+      : await this.shell.run(command, { signal: this.#stop, timeoutMs: step.options.timeoutMs ?? this.#limits.commandMs });
     let verdict = judge(result);
 
     // A student whose file has another name than the command expects would rename it and go on;
@@ -364,7 +407,7 @@ class LessonRun {
     if (!verdict.ok) {
       const renamed = await this.#renameMissingFile(step, exercise, result, report);
       if (renamed) {
-        result = await this.shell.run(command, { timeoutMs: step.options.timeoutMs ?? this.#limits.commandMs });
+        result = await this.shell.run(command, { signal: this.#stop, timeoutMs: step.options.timeoutMs ?? this.#limits.commandMs });
         verdict = judge(result);
       }
     }
@@ -383,13 +426,14 @@ class LessonRun {
       let previousQuiet = this.recorder.store.state(this.recorder.now()).quiescent;
       let lastProgress = Date.now();
       let lastRan = exitOk(result) ? result : undefined;
-      while (Date.now() < deadline) {
+      while (Date.now() < deadline && !this.#stop.aborted) {
         const state = this.recorder.store.state(this.recorder.now());
         if (state.quiescent && agreed) break;
-        await sleep(Math.min(delay, Math.max(0, deadline - Date.now())));
+        await this.#pause(Math.min(delay, Math.max(0, deadline - Date.now())));
+        if (this.#stop.aborted) break;
         delay = Math.min(delay * 2, 5_000);
         const quiet = this.recorder.store.state(this.recorder.now()).quiescent;
-        result = await this.shell.run(prepared(), { timeoutMs: step.options.timeoutMs ?? this.#limits.commandMs });
+        result = await this.shell.run(prepared(), { signal: this.#stop, timeoutMs: step.options.timeoutMs ?? this.#limits.commandMs });
         verdict = judge(result);
         if (verdict.ok) break;
         if (exitOk(result)) lastRan = result;
@@ -461,7 +505,7 @@ class LessonRun {
     let output = '';
     let ended = false;
     const limit = step.options.timeoutMs ?? this.#limits.exerciseMs;
-    const running = this.shell.run(command, { signal: stop.signal, timeoutMs: limit + 10_000, onOutput: (chunk) => { output += chunk; } })
+    const running = this.shell.run(command, { signal: AbortSignal.any([stop.signal, this.#stop]), timeoutMs: limit + 10_000, onOutput: (chunk) => { output += chunk; } })
       .finally(() => { ended = true; });
     const started = Date.now();
     let settledSince: number | undefined;
