@@ -1,6 +1,8 @@
 // lesson-verify <lesson.md|folder>… — runs lessons on a real cluster and reports where they are wrong.
-// Exit codes: 0 no error finding, 1 error findings, 2 a lesson or the options could not be used;
-// with several lessons, the worst lesson's. 130/143 after SIGINT/SIGTERM.
+// Exit codes: 0 no error finding, 1 error findings, 2 a lesson or the options could not be used,
+// or the cluster failed while lessons ran; with several lessons, the worst lesson's. 130/143 after
+// SIGINT/SIGTERM: the start or the run stops, everything is removed, and the lessons that had
+// started get a partial report that says so.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -77,30 +79,33 @@ async function main(argv: string[]): Promise<number> {
   if (lessons.length === 1) await loadLesson(lessons[0] ?? '');
   const { provider, reason } = await resolveProvider({ provider: values.provider, kubeconfig: values.kubeconfig });
   process.stderr.write(`cluster provider: ${provider.name} — ${reason}\n`);
-  // Assigned once started; the signal handlers below must see it (hence not const).
-  // eslint-disable-next-line prefer-const
-  let cluster: StartedCluster | undefined;
-  const stop = async (signal: 'SIGINT' | 'SIGTERM'): Promise<never> => {
-    process.stderr.write(`\n${signal}: stopping…\n`);
-    await cluster?.stop().catch(() => undefined);
-    process.exit(signal === 'SIGINT' ? 130 : 143);
-  };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  cluster = await provider.start();
+  const interrupt = interruptOnSignals();
+  let cluster: StartedCluster;
+  try {
+    cluster = await provider.start({ signal: interrupt.signal });
+  } catch (error) {
+    if (!interrupt.signal.aborted) throw error;
+    process.stderr.write(`${(error as Error).message}\n`);
+    return interrupt.exitCode();
+  }
   const out = values.out ?? 'reports/verify';
   try {
     const single = lessons.length === 1;
     const links: Record<string, string> = {};
     const course = await verifyCourse({
-      lessons, cluster, jobs, runs, log: (line) => process.stderr.write(`${line}\n`),
+      lessons, cluster, jobs, runs, signal: interrupt.signal, log: (line) => process.stderr.write(`${line}\n`),
       onResult: (result) => { if (!single && result.report) process.stderr.write(`\n✔ ${result.lesson} done\n`); },
     });
+    // The cluster's fault, if any, before the reports: it is the news, and no finding is against the lesson.
+    const fault: unknown = !interrupt.signal.aborted && cluster.fault.aborted ? cluster.fault.reason : undefined;
+    if (fault) process.stderr.write(`\nerror: ${(fault as Error).message}\n`);
     for (const result of course.results) {
-      if (result.report) links[result.lesson] = await reportLesson(result.report, single ? out : path.join(out, slug(result.lesson)), format, fix, single ? '' : slug(result.lesson));
+      // A partial report gets no fixes: what did not run cannot be fixed, and it would read as done.
+      if (result.report) links[result.lesson] = await reportLesson(result.report, single ? out : path.join(out, slug(result.lesson)), format, result.report.stopped ? undefined : fix, single ? '' : slug(result.lesson));
       else process.stdout.write(`${result.lesson}: not verified — ${result.error ?? ''}\n`);
     }
-    if (single) return courseExitCode(courseRows(course));
+    const stoppedCode = interrupt.signal.aborted ? interrupt.exitCode() : fault ? 2 : undefined;
+    if (single) return stoppedCode ?? courseExitCode(courseRows(course));
     const rows = courseRows(course, links);
     await mkdir(out, { recursive: true });
     await Promise.all([
@@ -111,10 +116,34 @@ async function main(argv: string[]): Promise<number> {
       writeFile(path.join(out, 'timings.json'), `${JSON.stringify(timings(course.results), null, 2)}\n`),
     ]);
     process.stdout.write(`\n${courseTerminalTable(course, rows)}course reports: ${path.join(out, 'index.html')}, index.md, course.junit.xml, course.json, timings.json\n`);
-    return courseExitCode(rows);
+    return stoppedCode ?? courseExitCode(rows);
   } finally {
+    if (interrupt.signal.aborted || cluster.fault.aborted) process.stderr.write('stopping the cluster…\n');
     await cluster.stop();
   }
+}
+
+/**
+ * The first SIGINT or SIGTERM aborts the returned signal: the cluster start or the lesson runs stop,
+ * and main() removes everything on its usual way out. A second one exits at once (the
+ * supervisor's exit hook still kills the components; the next run removes what is left).
+ */
+function interruptOnSignals(): { signal: AbortSignal; exitCode: () => number } {
+  const controller = new AbortController();
+  let received: 'SIGINT' | 'SIGTERM' | undefined;
+  const code = (signal: 'SIGINT' | 'SIGTERM'): number => (signal === 'SIGINT' ? 130 : 143);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (received) {
+        process.stderr.write(`\n${signal} again: exiting now; the next run removes what is left\n`);
+        process.exit(code(signal));
+      }
+      received = signal;
+      process.stderr.write(`\n${signal}: stopping and cleaning up (again to exit at once)…\n`);
+      controller.abort(new HarnessError(`interrupted by ${signal}`));
+    });
+  }
+  return { signal: controller.signal, exitCode: () => code(received ?? 'SIGINT') };
 }
 
 /** Writes one lesson's reports, prints its summary (and its fix); returns its HTML report relative to the course index. */
