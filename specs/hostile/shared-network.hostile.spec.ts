@@ -1,14 +1,17 @@
 // One network namespace per lesson: what a command serves in the background (a port-forward,
 // `cmd &`) is reached by the lesson's later commands, as in one terminal — and from nowhere else,
-// not the host. Nothing of it outlives the lesson, nor the harness when it is SIGKILLed.
+// not the host. Nothing of it outlives the lesson, nor the harness when it is SIGKILLed (its
+// processes end with it; its cgroups and folders are swept by the next run).
 import { spawn } from 'node:child_process';
-import { readdir, readFile, readlink, rm, rmdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readdir, readFile, readlink, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'chai';
 import { execa } from 'execa';
+import { deadRunLeftovers, sweepDeadRuns } from '../../src/sandbox/leftovers.ts';
 import { describeFindings, sandboxProcesses, verifyFixture } from './support.ts';
 
 /** Whether something on the HOST's loopback accepts a connection on this port. */
@@ -60,24 +63,27 @@ describe('hostile lessons: one network namespace per lesson', function () {
       child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); if (out.includes('\n')) resolve(out.split('\n')[0] ?? ''); });
       child.once('close', (code) => reject(new Error(`sigkill-child.ts ended (exit code ${code}) before it was up: ${out}`)));
     });
-    const { uid, scratch, netns, reached } = JSON.parse(line) as { uid: number; scratch: string; netns: string; reached: string };
+    const { uid, pid, scratch, netns, reached } = JSON.parse(line) as { uid: number; pid: number; scratch: string; netns: string; reached: string };
+    // What a harness that died leaves: its sandbox's cgroups and runtime folder, and the lesson's scratch dir.
+    const leftBy = async (): Promise<string[]> => (await deadRunLeftovers()).filter((p) => path.basename(p).includes(`-${pid}-`)).map((p) => p.replace(/-[\w]{6}$/, '-*')).sort();
     try {
       expect(reached, 'the second run reached the first run\'s server').to.equal('hi');
       expect(await processesIn(netns), `processes in the lesson's network namespace ${netns} while it runs`).to.have.length.greaterThan(0);
+      expect(await leftBy(), 'leftovers of a dead run while it is alive').to.deep.equal([]);
       child.kill('SIGKILL');
       let left = await sandboxProcesses(uid);
       for (let i = 0; i < 50 && left.length > 0; i++) left = await sleep(100).then(() => sandboxProcesses(uid));
       expect(left, 'processes of the sandbox\'s uid after the harness was SIGKILLed').to.deep.equal([]);
       expect(await processesIn(netns), `processes in ${netns} after the harness was SIGKILLed`).to.deep.equal([]);
+      // The next run sweeps them before its first sandbox (src/sandbox/leftovers.ts).
+      const v2 = existsSync('/sys/fs/cgroup/cgroup.controllers');
+      const cgroups = (v2 ? [''] : ['memory', 'pids']).map((c) => path.join('/sys/fs/cgroup', c, `lesson-harness-sandbox-${pid}-${uid}`));
+      expect(await leftBy(), 'what the killed harness left').to.deep.equal([...cgroups, path.join(os.tmpdir(), `lesson-${pid}-*`), path.join(os.tmpdir(), `lh-sandbox-${pid}-*`)].sort());
+      await sweepDeadRuns();
+      expect(await leftBy(), 'after the next run\'s sweep').to.deep.equal([]);
     } finally {
       child.kill('SIGKILL');
-      // A SIGKILLed harness cannot remove its sandbox's cgroup and files: this test does.
-      for (const dir of ['', 'memory', 'pids']) await rmdir(path.join('/sys/fs/cgroup', dir, `lesson-harness-sandbox-${uid}`)).catch(() => undefined);
       await rm(scratch, { recursive: true, force: true });
-      for (const dir of (await readdir(os.tmpdir())).filter((d) => d.startsWith('lh-sandbox-'))) {
-        const passwd = await readFile(path.join(os.tmpdir(), dir, 'passwd'), 'utf8').catch(() => '');
-        if (passwd.includes(`:${scratch}:`)) await rm(path.join(os.tmpdir(), dir), { recursive: true, force: true });
-      }
     }
   });
 });
