@@ -2,7 +2,7 @@
 // security properties, stop with zero leftovers, and clean-up after a killed run. It uses its own
 // state directory and ports, so it can run next to a lesson cluster.
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -37,7 +37,7 @@ describe('local cluster provider: prerequisite errors', function () {
   });
   it('names missing cgroup controllers', async () => {
     const empty = await mkdtemp(path.join(os.tmpdir(), 'cgroups-'));
-    const error = await checkCgroups(empty).then(() => undefined, (e: Error) => e);
+    const error = await checkCgroups(empty).then(() => undefined, (e: Error) => e).finally(() => rm(empty, { recursive: true }));
     expect(error?.message).to.match(/missing under .*: cpu, cpuacct, cpuset, memory, pids/);
   });
   it('names a taken port, its component and how to move the cluster', async () => {
@@ -58,7 +58,7 @@ describe('local cluster provider: prerequisite errors', function () {
       const cache = await mkdtemp(path.join(os.tmpdir(), 'no-build-'));
       const result = await execa('bash', [path.join(projectRoot, 'scripts', script)], {
         reject: false, env: { LESSON_HARNESS_CACHE: cache, PATH: '/usr/bin:/bin' }, extendEnv: false,
-      });
+      }).finally(() => rm(cache, { recursive: true }));
       expect(result.exitCode).to.equal(1);
       expect(result.stderr).to.match(/Go is missing[\s\S]*Install Go/);
     });
@@ -149,12 +149,16 @@ describe('local cluster provider: a real cluster', function () {
 
     it('kubectl cp copies a file into a pod and back unchanged', async () => {
       const dir = await mkdtemp(path.join(os.tmpdir(), 'kubectl-cp-'));
-      const content = `round trip ${Math.random()}\n`.repeat(100);
-      await writeFile(path.join(dir, 'in.txt'), content);
-      await kubectl('cp', path.join(dir, 'in.txt'), `${namespace}/client:/tmp/copied.txt`);
-      expect((await kubectl('exec', 'client', '--', 'wc', '-c', '/tmp/copied.txt')).stdout).to.match(new RegExp(`^${content.length} `));
-      await kubectl('cp', `${namespace}/client:/tmp/copied.txt`, path.join(dir, 'out.txt'));
-      expect(await readFile(path.join(dir, 'out.txt'), 'utf8')).to.equal(content);
+      try {
+        const content = `round trip ${Math.random()}\n`.repeat(100);
+        await writeFile(path.join(dir, 'in.txt'), content);
+        await kubectl('cp', path.join(dir, 'in.txt'), `${namespace}/client:/tmp/copied.txt`);
+        expect((await kubectl('exec', 'client', '--', 'wc', '-c', '/tmp/copied.txt')).stdout).to.match(new RegExp(`^${content.length} `));
+        await kubectl('cp', `${namespace}/client:/tmp/copied.txt`, path.join(dir, 'out.txt'));
+        expect(await readFile(path.join(dir, 'out.txt'), 'utf8')).to.equal(content);
+      } finally {
+        await rm(dir, { recursive: true });
+      }
     });
 
     it('a pod reaches another pod by its IP (even where Docker set FORWARD to DROP)', async () => {
