@@ -25,7 +25,7 @@ import type { CommandReport, ExerciseReport, ExpectationReport, VerificationRepo
 import { hostExecutor, type CommandExecutor, type CommandResult } from '../shell/command-executor.ts';
 import { LessonShell } from '../shell/lesson-shell.ts';
 import { createLessonCredentials, type LessonCredentials } from '../sandbox/lesson-credentials.ts';
-import { ownedName } from '../sandbox/leftovers.ts';
+import { ownedName } from '../process/leftovers.ts';
 import { createSandbox } from '../sandbox/sandbox.ts';
 import { TimelineRecorder } from '../timeline/recorder.ts';
 import { Timeline } from '../timeline/timeline.ts';
@@ -127,7 +127,7 @@ class LessonRun {
     const { cluster } = options;
     const log = options.log ?? (() => undefined);
     // Named after this process, so that whoever checks for leftovers can tell its own from another
-    // run's, and the next run removes it should this one be killed (src/sandbox/leftovers.ts).
+    // run's, and the next run removes it should this one be killed (src/process/leftovers.ts).
     const scratch = await mkdtemp(path.join(os.tmpdir(), ownedName('lesson-')));
     // Undone in reverse if a later step fails, so a failed start leaves nothing behind.
     const undo: (() => Promise<unknown>)[] = [() => rm(scratch, { recursive: true, force: true })];
@@ -221,6 +221,14 @@ class LessonRun {
     this.#background.abort();
     await this.executor.dispose();
     await this.recorder.stop();
+    // A cluster that failed is not asked to clean up (its API server may hang or be gone); a local
+    // or kind one is thrown away whole, and on a kubeconfig cluster the fault is that its API server
+    // does not answer.
+    if (this.options.cluster.fault.aborted) {
+      this.#log(`  (the cluster failed: its namespace ${this.namespace} and the lesson's identity are not cleaned up)`);
+      await rm(this.scratch, { recursive: true, force: true });
+      return;
+    }
     await this.credentials.revoke().catch(() => undefined);
     const { kubeConfig } = this.options.cluster;
     // Namespaces the lesson created are the lesson's: remove them with ours (never one that existed before).
