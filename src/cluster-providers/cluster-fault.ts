@@ -36,7 +36,7 @@ export const apiWatchDefaults = {
  * Looks at the API server's /readyz periodically; aborts `controller` with a ClusterFault once it
  * missed `failures` looks in a row. Returns the stop function (call it before stopping the cluster).
  */
-export function watchApiServer(kubeConfig: KubeConfig, controller: AbortController, options: Partial<typeof apiWatchDefaults> = {}): () => void {
+export function watchApiServer(kubeConfig: KubeConfig, controller: AbortController, options: Partial<Record<keyof typeof apiWatchDefaults, number>> = {}): () => void {
   const { intervalMs, timeoutMs, failures } = { ...apiWatchDefaults, ...options };
   const health = new Health(kubeConfig);
   let missed = 0;
