@@ -2,6 +2,8 @@
 // a cluster that runs pods, its API on 127.0.0.1 only, and no container, volume or network left
 // after a test runner that was killed mid-run, once the next run has started.
 import { spawn } from 'node:child_process';
+import { readdir } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { expect } from 'chai';
@@ -89,11 +91,15 @@ describe('kind provider (testcontainers)', function () {
     await new Promise((r) => runner.once('exit', r));
     const leaked = await kindNodes(runner.pid ?? -1);
     expect(leaked.length, 'a killed runner leaves its node behind (no Ryuk offline)').to.equal(1);
+    // … and the folder of its admin kubeconfig (the dead cluster's keys), named after its pid.
+    const kubeconfigFolders = async (): Promise<string[]> => (await readdir(os.tmpdir())).filter((name) => name.startsWith(`kind-${runner.pid}-`));
+    expect(await kubeconfigFolders(), 'the killed runner\'s kubeconfig folder').to.have.length(1);
 
     const next = await new KindClusterProvider().start(quiet);
     try {
       expect(await kindNodes(), 'the new run\'s node').to.have.length(1);
       expect(await kindNodes(runner.pid ?? -1), 'the leaked node is gone').to.deep.equal([]);
+      expect(await kubeconfigFolders(), 'the leaked kubeconfig folder is gone').to.deep.equal([]);
     } finally {
       await next.stop();
     }

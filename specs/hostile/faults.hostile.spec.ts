@@ -17,7 +17,7 @@ import { localLayout, type LocalLayout } from '../../src/cluster-providers/local
 import { listLeftovers } from '../../src/cluster-providers/local/teardown.ts';
 import { defaults } from '../../src/config/defaults.ts';
 import { projectRoot } from '../../src/config/project-root.ts';
-import { deadRunLeftovers } from '../../src/sandbox/leftovers.ts';
+import { deadRunLeftovers } from '../../src/process/leftovers.ts';
 
 const lesson = path.join(projectRoot, 'specs', 'fixtures', 'faults', 'slow-lesson.md');
 // Beside the suite's own cluster (and the provider tests' at +1000).

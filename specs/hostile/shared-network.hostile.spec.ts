@@ -11,7 +11,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'chai';
 import { execa } from 'execa';
-import { deadRunLeftovers, sweepDeadRuns } from '../../src/sandbox/leftovers.ts';
+import { deadRunLeftovers, sweepDeadRuns } from '../../src/process/leftovers.ts';
 import { describeFindings, sandboxProcesses, verifyFixture } from './support.ts';
 
 /** Whether something on the HOST's loopback accepts a connection on this port. */
@@ -75,7 +75,7 @@ describe('hostile lessons: one network namespace per lesson', function () {
       for (let i = 0; i < 50 && left.length > 0; i++) left = await sleep(100).then(() => sandboxProcesses(uid));
       expect(left, 'processes of the sandbox\'s uid after the harness was SIGKILLed').to.deep.equal([]);
       expect(await processesIn(netns), `processes in ${netns} after the harness was SIGKILLed`).to.deep.equal([]);
-      // The next run sweeps them before its first sandbox (src/sandbox/leftovers.ts).
+      // The next run sweeps them before its first sandbox (src/process/leftovers.ts).
       const v2 = existsSync('/sys/fs/cgroup/cgroup.controllers');
       const cgroups = (v2 ? [''] : ['memory', 'pids']).map((c) => path.join('/sys/fs/cgroup', c, `lesson-harness-sandbox-${pid}-${uid}`));
       expect(await leftBy(), 'what the killed harness left').to.deep.equal([...cgroups, path.join(os.tmpdir(), `lesson-${pid}-*`), path.join(os.tmpdir(), `lh-sandbox-${pid}-*`)].sort());

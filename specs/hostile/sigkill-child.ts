@@ -4,7 +4,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { ownedName } from '../../src/sandbox/leftovers.ts';
+import { ownedName } from '../../src/process/leftovers.ts';
 import { createSandbox } from '../../src/sandbox/sandbox.ts';
 
 // Named as lesson-verify names its scratch dirs: the next run sweeps it once this process is gone.

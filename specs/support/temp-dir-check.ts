@@ -6,8 +6,11 @@ import { chmod, mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
-/** Compile caches reused by every run (tsx's tsx-<uid>, Node's as npm turns it on): not leftovers. */
-const caches = /^tsx-\d+$|^node-compile-cache$/;
+/**
+ * Not leftovers: files of the same name that every run reuses — the compile caches of tsx
+ * (tsx-<uid>) and of Node as npm turns it on, and testcontainers' empty lock file.
+ */
+const caches = /^tsx-\d+$|^node-compile-cache$|^testcontainers-node-\d+\.lock$/;
 
 let dir: string | undefined;
 let before: string[] = [];

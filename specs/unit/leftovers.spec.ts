@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { deadRunLeftovers, ownedName, sweepDeadRuns } from '../../src/sandbox/leftovers.ts';
+import { deadRunLeftovers, ownedName, sweepDeadRuns } from '../../src/process/leftovers.ts';
 
 describe('leftovers of runs that died', () => {
   let tmp: string;

@@ -1,11 +1,12 @@
-// A harness killed with SIGKILL cannot clean up after its sandboxes: their cgroups, runtime folders
-// and the lessons' scratch directories stay (the processes do not: --die-with-parent). Each of these
-// names carries the pid of the harness that made it, so the next run can remove those whose owner
-// is gone — and never one of a run that is still going.
+// A harness killed with SIGKILL cannot clean up after itself: its sandboxes' cgroups and runtime
+// folders, the lessons' scratch directories and a kind node's kubeconfig folder stay (the sandbox
+// processes do not: --die-with-parent). Each of these names carries the pid of the harness that
+// made it, so the next run can remove those whose owner is gone — and never one of a run that is
+// still going.
 import { readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { removeCgroupDir } from './cgroup.ts';
+import { removeCgroupDir } from '../sandbox/cgroup.ts';
 
 const cgroupRoot = '/sys/fs/cgroup';
 
@@ -20,6 +21,8 @@ const patterns = {
   runtime: /^lh-sandbox-(\d+)-/,
   /** A lesson run's scratch directory (HOME and working directory) in os.tmpdir(). */
   scratch: /^lesson-(\d+)-/,
+  /** The kind provider's folder of the node's admin kubeconfig, in os.tmpdir(). */
+  kind: /^kind-(\d+)-/,
 };
 
 function alive(pid: number): boolean {
@@ -45,12 +48,12 @@ export async function deadRunLeftovers(tmp = os.tmpdir()): Promise<string[]> {
     for (const name of await readdir(dir).catch(() => [] as string[])) if (deadOwner(name, patterns.cgroup)) found.push(path.join(dir, name));
   }
   for (const name of await readdir(tmp).catch(() => [] as string[])) {
-    if (deadOwner(name, patterns.runtime) || deadOwner(name, patterns.scratch)) found.push(path.join(tmp, name));
+    if ([patterns.runtime, patterns.scratch, patterns.kind].some((pattern) => deadOwner(name, pattern))) found.push(path.join(tmp, name));
   }
   return found;
 }
 
-/** Removes what runs that died left; returns what it removed. */
+/** Removes what runs that died left; returns what it removed. Each run does it before its first sandbox or kind node. */
 export async function sweepDeadRuns(tmp = os.tmpdir()): Promise<string[]> {
   const found = await deadRunLeftovers(tmp);
   for (const p of found) {

@@ -29,7 +29,7 @@ import { HarnessError } from '../errors/harness-error.ts';
 import { startApiForwarder, type ApiForwarder } from './api-forwarder.ts';
 import { createCgroup, type SandboxCgroup } from './cgroup.ts';
 import { checkFileName } from './file-names.ts';
-import { ownedName, sweepDeadRuns } from './leftovers.ts';
+import { ownedName, sweepDeadRuns } from '../process/leftovers.ts';
 import { startNetworkHolder, type NetworkHolder } from './network-holder.ts';
 
 export interface SandboxOptions {

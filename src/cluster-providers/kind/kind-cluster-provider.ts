@@ -11,6 +11,7 @@ import { execa } from 'execa';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 import YAML from 'yaml';
 import { HarnessError } from '../../errors/harness-error.ts';
+import { ownedName, sweepDeadRuns } from '../../process/leftovers.ts';
 import { watchApiServer } from '../cluster-fault.ts';
 import { stderrLog, type ClusterProvider, type ClusterStartOptions, type StartedCluster } from '../cluster-provider.ts';
 import { nodeReady } from '../../kube/readiness.ts';
@@ -149,6 +150,7 @@ export class KindClusterProvider implements ClusterProvider {
     const docker = await execa('bash', [path.join(projectRoot, 'scripts/start-docker.sh')], { reject: false, all: true });
     if (docker.exitCode !== 0) throw new HarnessError(`no Docker engine: ${docker.all}`, { fix: 'install Docker (Debian: docker.io) or use LESSON_HARNESS_PROVIDER=local' });
     await removeStaleNodes(log);
+    await sweepDeadRuns();
     step(2, 'node image…');
     const image = this.options.image ?? await buildNodeImage(log);
     if (this.options.image) {
@@ -205,7 +207,8 @@ export class KindClusterProvider implements ClusterProvider {
       // The node's admin kubeconfig, pointed at the published port on 127.0.0.1.
       const admin = YAML.parse(await exec('reading admin.conf', ['cat', '/etc/kubernetes/admin.conf'])) as { clusters: { cluster: { server: string } }[] };
       for (const c of admin.clusters) c.cluster.server = `https://127.0.0.1:${container.getMappedPort(apiPort)}`;
-      kubeconfigDir = await mkdtemp(path.join(os.tmpdir(), 'kind-'));
+      // Named after this process: should it be killed, the next run removes the folder (and the node).
+      kubeconfigDir = await mkdtemp(path.join(os.tmpdir(), ownedName('kind-')));
       const kubeconfigPath = path.join(kubeconfigDir, 'kubeconfig');
       await writeFile(kubeconfigPath, YAML.stringify(admin), { mode: 0o600 });
       await chmod(kubeconfigPath, 0o600);
