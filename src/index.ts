@@ -1,5 +1,6 @@
 // The harness library's public API, named explicitly.
 export type { ClusterProvider, ClusterStartOptions, StartedCluster } from './cluster-providers/cluster-provider.ts';
+export { ClusterFault } from './cluster-providers/cluster-fault.ts';
 export { LocalClusterProvider, StartedLocalCluster } from './cluster-providers/local/local-cluster-provider.ts';
 export { KindClusterProvider, StartedKindCluster } from './cluster-providers/kind/kind-cluster-provider.ts';
 export { KubeconfigProvider } from './cluster-providers/kubeconfig/kubeconfig-provider.ts';
@@ -30,4 +31,4 @@ export { checkFileName, type FileNameCheck } from './sandbox/file-names.ts';
 export { writeReports } from './report/write-reports.ts';
 export { githubAnnotations } from './report/github-annotations.ts';
 export { sarifReport } from './report/sarif-report.ts';
-export type { VerificationReport } from './report/verification-report.ts';
+export type { StoppedRun, VerificationReport } from './report/verification-report.ts';
