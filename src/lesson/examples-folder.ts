@@ -52,7 +52,7 @@ export function openExamplesFolder(dir: string, origin: string): ExamplesFolder 
     origin,
     read(relative: string): ExampleFile {
       const name = checkFileName(relative);
-      if (!name.ok) return { ok: false, refused: true, problem: `the example ${relative} is not inside the examples folder: ${name.problem.replace(/^the file name \S+ /, '')}`, fix: 'name an example relative to the examples folder, e.g. controllers/job.yaml' };
+      if (!name.ok) return { ok: false, refused: true, problem: `the example ${relative} is not inside the examples folder: ${name.problem.replace(/^the file name \S+ /, '').replace('the working directory', 'the examples folder')}`, fix: 'name an example relative to the examples folder, e.g. controllers/job.yaml' };
       const wanted = path.join(root, relative);
       if (!existsSync(wanted)) return { ok: false, refused: false, problem: `no example file ${wanted}`, fix: `add ${relative} to ${dir}, or ${EXAMPLES_FIX}` };
       // Symlinks resolved as the kernel would: the file itself must still be inside the folder.

@@ -20,7 +20,8 @@
 import { LessonError } from './lesson-error.ts';
 
 export type ShortcodeInsert =
-  | { kind: 'include'; line: number; file: string; lang?: string }
+  /** `source`: the tag as the page writes it, for findings. */
+  | { kind: 'include'; line: number; file: string; source: string; lang?: string }
   | { kind: 'code'; line: number; lang: string; text: string; contentLine: number }
   | { kind: 'command'; line: number; command: string; output?: { line: number; text: string } };
 
@@ -100,7 +101,7 @@ export function expandShortcodes(body: string, file: string): ExpandedPage {
       blank(tag.start, tag.end);
       const file = tag.attrs.file ?? tag.args[0];
       if (file !== undefined) {
-        inserts.push({ kind: 'include', line: tag.line, file, ...(tag.attrs.language ? { lang: tag.attrs.language } : {}) });
+        inserts.push({ kind: 'include', line: tag.line, file, source: tag.source.replace(/\s+/g, ' '), ...(tag.attrs.language ? { lang: tag.attrs.language } : {}) });
         includeAt.set(inserts.length - 1, tag.start);
       }
       continue;

@@ -212,7 +212,7 @@ export function parseLesson(source: string, file: string, options: ParseOptions 
       prose = [];
       return;
     }
-    const shown = `{{% code_sample file="${insert.file}" %}}`;
+    const shown = insert.source;
     if (!options.examples) {
       exampleProblems.push({ line: insert.line, lessonSays: shown, problem: `no examples folder to read ${insert.file} from`, fix: EXAMPLES_FIX });
       return;
