@@ -1,8 +1,10 @@
 // A docs site's task page (the Kubernetes website's Hugo style: code_sample includes, tabs, notes,
 // examples applied by URL) verifies as written on the run's cluster, its examples read from the
 // site's own content/en/examples; a copy with wrong outputs is reported at exactly those lines.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
+import { applyFixes } from '../../src/fix/apply-fixes.ts';
 import { projectRoot } from '../../src/config/project-root.ts';
 import type { Finding } from '../../src/findings/finding.ts';
 import { allFindings, type VerificationReport } from '../../src/report/verification-report.ts';
@@ -57,5 +59,10 @@ describe('lesson-verify on a docs site\'s task page (Hugo shortcodes, examples b
   it(`the broken copy (examples from --examples) has an error at each of lines ${BROKEN_LINES.join(', ')}, and nowhere else`, () => {
     const errors = allFindings(brokenReport).filter((f) => f.severity === 'error');
     expect([...new Set(errors.map((f) => f.line))].sort((a, b) => a - b), describeFindings(errors)).to.deep.equal(BROKEN_LINES);
+  });
+
+  it('--fix turns the broken copy back into the page (shortcodes and all), but for its title', () => {
+    const fixed = applyFixes(readFileSync(broken, 'utf8'), allFindings(brokenReport)).text;
+    expect(fixed.replace(' (broken copy)', '')).to.equal(readFileSync(page, 'utf8'));
   });
 });
