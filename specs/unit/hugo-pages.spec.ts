@@ -57,6 +57,9 @@ describe('Hugo pages: example URLs', () => {
     expect(two.uses.map((u) => u.example)).to.deep.equal(['a.yaml', 'b.yaml']);
     expect(localiseExampleUrls('kubectl apply -f https://example.com/x.yaml').uses).to.deep.equal([]);
     expect(localiseExampleUrls('curl -f https://k8s.io/examples/a.yaml').uses).to.deep.equal([]);
+    // A decoded name stays one word, and nothing in it is expanded by the shell.
+    expect(localiseExampleUrls('kubectl apply -f https://k8s.io/examples/my%20pod%24(id).yaml').command).to.equal("kubectl apply -f '.examples/my pod$(id).yaml'");
+    expect(localiseExampleUrls('kubectl apply -f "https://k8s.io/examples/a%24b.yaml"').command).to.equal('kubectl apply -f ".examples/a\\$b.yaml"');
   });
 });
 

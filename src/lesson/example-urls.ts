@@ -51,9 +51,16 @@ export function localiseExampleUrls(command: string): { command: string; uses: E
     if (example === undefined) return whole;
     const copy = `${EXAMPLES_COPY_DIR}/${example}`;
     uses.push({ url, example, copy });
-    return `${lead}${flag}${gap}${quote}${copy}${quote}`;
+    return `${lead}${flag}${gap}${quoted(copy, quote)}`;
   });
   return { command: local, uses };
+}
+
+/** A decoded path (`%20`, `%24`) must reach kubectl as one word, with nothing the shell would expand. */
+function quoted(name: string, quote: string): string {
+  if (/^[\w./@+-]+$/.test(name)) return `${quote}${name}${quote}`;
+  if (quote === '"') return `"${name.replace(/["$`\\]/g, '\\$&')}"`;
+  return `'${name.replace(/'/g, `'\\''`)}'`;
 }
 
 export function isExampleCopy(fileName: string): boolean {
