@@ -63,6 +63,9 @@ step() {
     sed 's/^/  /' "$log" >&2
     exit "$rc"
   fi
+  # A build names its version on its first line ("kubernetes v1.34.12: …"): the label gets it.
+  local version; version="$(grep -m1 -oE '^[a-z]+ v[0-9][^: ]*:' "$log" | cut -d' ' -f2 | tr -d : || true)"
+  if [[ -n "$version" ]]; then label="$label $version"; fi
   # What the step said it did: a build found in the cache, packages installed, or all there already.
   if grep -q ': cached at ' "$log"; then echo "setup: $label … cached" >&2
   elif grep -q '^installing: ' "$log"; then echo "setup: $label … $(grep -m1 '^installing: ' "$log" | sed 's/^installing/installed/') (${took} s)" >&2
@@ -85,11 +88,9 @@ install_packages() {
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
   # Debian starts packaged daemons on install. The harness runs its own containerd, so stop and
   # disable the one this script just installed (never a daemon the host already had).
-  for unit in containerd; do
-    if [[ " ${missing[*]} " == *" $unit "* ]] && command -v systemctl >/dev/null && systemctl is-active --quiet "$unit" 2>/dev/null; then
-      systemctl disable --now "$unit" >/dev/null 2>&1 || true
-    fi
-  done
+  if [[ " ${missing[*]} " == *" containerd "* ]] && command -v systemctl >/dev/null && systemctl is-active --quiet containerd 2>/dev/null; then
+    systemctl disable --now containerd >/dev/null 2>&1 || true
+  fi
 }
 
 # The stand-in images are built from Debian packages: apt needs its package lists (images that
@@ -111,11 +112,7 @@ build_coredns() {
   "$here/build-coredns.sh" >/dev/null
 }
 
-# The pinned versions, for the progress lines.
-kubernetes_version="$(awk 'NF>=2 && $(NF-1)=="k8s.io/kubernetes" && $NF ~ /^v1\./ {print $NF; exit}' "$here/kubernetes/go.mod")"
-coredns_version="$(awk '$1=="require" && $2=="github.com/coredns/coredns" {print $3; exit}' "$here/coredns/go.mod")"
-
 step "Debian packages ($profile, ${#packages[@]})" install_packages "${packages[@]}"
 if [[ "$profile" != kubeconfig ]]; then step "apt package lists" apt_lists; fi
-if [[ " ${builds[*]} " == *" kubernetes "* ]]; then step "Kubernetes $kubernetes_version" build_kubernetes; fi
-if [[ " ${builds[*]} " == *" coredns "* ]]; then step "CoreDNS $coredns_version" build_coredns; fi
+if [[ " ${builds[*]} " == *" kubernetes "* ]]; then step Kubernetes build_kubernetes; fi
+if [[ " ${builds[*]} " == *" coredns "* ]]; then step CoreDNS build_coredns; fi
