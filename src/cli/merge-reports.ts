@@ -16,6 +16,9 @@ const usage = `usage: lesson-verify merge <shard folder>… [--out DIR]
   own reports folder) into one index in DIR (default reports/verify): index.html, index.md,
   course.json, course.junit.xml and timings.json. Folders are searched for course.json files.`;
 
+/** A path as the user would type it: relative to here when below here, else absolute. */
+const shown = (p: string): string => (path.relative(process.cwd(), p).startsWith('..') ? p : path.relative(process.cwd(), p) || '.');
+
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { out: { type: 'string', default: 'reports/verify' }, help: { type: 'boolean', short: 'h' } } });
   if (values.help) {
@@ -36,7 +39,7 @@ async function main(argv: string[]): Promise<number> {
     const course = parseCourseJson(await readFile(file, 'utf8'), file);
     // An earlier merge (its rows are the shards' rows again): not a shard.
     if (course.mergedFrom) {
-      process.stderr.write(`skipping ${path.relative(process.cwd(), file)}: an earlier merge, not a shard\n`);
+      process.stderr.write(`skipping ${shown(file)}: an earlier merge, not a shard\n`);
       continue;
     }
     shards.push({ dir: path.relative(out, dir).split(path.sep).join('/'), course });
@@ -44,7 +47,7 @@ async function main(argv: string[]): Promise<number> {
     if (junit !== undefined) junits.push(junit);
     const timing = await readFile(path.join(dir, 'timings.json'), 'utf8').catch(() => undefined);
     if (timing !== undefined) timings.push(JSON.parse(timing) as Record<string, number>);
-    process.stderr.write(`shard ${path.relative(process.cwd(), dir) || '.'}: ${shards.at(-1)?.course.lessons.length ?? 0} lesson(s)\n`);
+    process.stderr.write(`shard ${shown(dir)}: ${shards.at(-1)?.course.lessons.length ?? 0} lesson(s)\n`);
   }
   if (shards.length === 0) throw new HarnessError(`only merged indexes below ${positionals.join(', ')}, no shard's course.json`, { fix: 'give the folders the shards wrote their reports to' });
   const { summary, rows } = mergeCourses(shards);
@@ -57,7 +60,7 @@ async function main(argv: string[]): Promise<number> {
     writeFile(path.join(out, 'course.junit.xml'), mergeJunit(junits, summary.durationMs)),
     writeFile(path.join(out, 'timings.json'), `${JSON.stringify(mergeTimings(timings), null, 2)}\n`),
   ]);
-  process.stdout.write(`${courseTerminalTable(summary, rows)}merged ${shards.length} shard(s): ${path.join(path.relative(process.cwd(), out), 'index.html')}, index.md, course.json, course.junit.xml, timings.json\n`);
+  process.stdout.write(`${courseTerminalTable(summary, rows)}merged ${shards.length} shard(s): ${path.join(shown(out), 'index.html')}, index.md, course.json, course.junit.xml, timings.json\n`);
   return courseExitCode(rows);
 }
 
