@@ -1,7 +1,7 @@
 // lesson-verify <lesson.md|folder>… — runs lessons on a real cluster and reports where they are wrong.
 // Exit codes: 0 no error finding, 1 error findings, 2 a lesson or the options could not be used;
 // with several lessons, the worst lesson's. 130/143 after SIGINT/SIGTERM.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,15 +19,21 @@ import { verifyCourse, type CourseResult } from '../course/verify-course.ts';
 import { courseExitCode, courseHtml, courseJson, courseJunit, courseMarkdown, courseRows, courseTerminalTable } from '../report/course-report.ts';
 import type { VerificationReport } from '../report/verification-report.ts';
 import { loadLesson } from '../verify/verify-lesson.ts';
+import { defaults } from '../config/defaults.ts';
+import { runHostSetup, setupProfile } from '../setup/host-setup.ts';
 
 const usage = `usage: lesson-verify <lesson.md|folder>… [--provider auto|local|kind|kubeconfig] [--kubeconfig FILE] [--out DIR]
                      [--fix[=inplace]] [--format text|github] [--jobs N] [--shard i/n] [--timings FILE] [--runs N]
                      [--examples DIR]
+       lesson-verify merge <shard folder>… [--out DIR]
 
   Runs every exercise of each lesson on one ephemeral cluster (the embedded local one by default)
   and writes reports (HTML, Markdown, JUnit XML, JSON, SARIF) to DIR (default reports/verify). A
-  folder stands for every Markdown lesson below it. With several lessons, DIR also gets a course
-  index (index.html, index.md, course.junit.xml, course.json) and timings.json.
+  folder stands for every Markdown lesson below it. With several lessons, a folder or --shard, DIR
+  also gets a course index (index.html, index.md, course.junit.xml, course.json) and timings.json,
+  each lesson's reports in a folder of its own; \`lesson-verify merge\` joins the shards' indexes.
+  Before the cluster starts, scripts/setup.sh installs what the provider needs (once; then it
+  only checks): LESSON_HARNESS_SETUP=0 skips it.
 
   --jobs N         lessons verified at the same time (default: the CPU count); a lesson that
                    creates namespaces of its own runs alone
@@ -71,6 +77,9 @@ async function main(argv: string[]): Promise<number> {
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) throw new TypeError(`Expected \`--runs\` to be a positive integer, got \`${values.runs}\``);
   let lessons = await expandLessonPaths(positionals);
+  // A course (an index beside each lesson's reports) whenever the lessons could be more than one:
+  // a folder's or a shard's index is there even when it holds a single lesson, so CI can merge it.
+  const asCourse = values.shard !== undefined || lessons.length > 1 || (await Promise.all(positionals.map((p) => stat(p).then((s) => s.isDirectory())))).some(Boolean);
   if (values.shard !== undefined) {
     const shard = /^(\d+)\/(\d+)$/.exec(values.shard);
     if (!shard) throw new TypeError(`Expected \`--shard i/n\`, e.g. 1/4, got \`${values.shard}\``);
@@ -84,6 +93,7 @@ async function main(argv: string[]): Promise<number> {
   if (lessons.length === 1) await loadLesson(lessons[0] ?? '', examples);
   const { provider, reason } = await resolveProvider({ provider: values.provider, kubeconfig: values.kubeconfig });
   process.stderr.write(`cluster provider: ${provider.name} — ${reason}\n`);
+  if (defaults.hostSetup) await runHostSetup(setupProfile(provider.name), (line) => process.stderr.write(`${line}\n`));
   // Assigned once started; the signal handlers below must see it (hence not const).
   // eslint-disable-next-line prefer-const
   let cluster: StartedCluster | undefined;
@@ -97,7 +107,7 @@ async function main(argv: string[]): Promise<number> {
   cluster = await provider.start();
   const out = values.out ?? 'reports/verify';
   try {
-    const single = lessons.length === 1;
+    const single = !asCourse;
     const links: Record<string, string> = {};
     const course = await verifyCourse({
       lessons, cluster, jobs, runs, ...examples, log: (line) => process.stderr.write(`${line}\n`),
