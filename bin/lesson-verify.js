@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Package bin: runs the TypeScript CLI through tsx (no build step), forwarding arguments and the
-// exit code. It runs on the project's own Node 22 (npm package `node`) when the calling Node is
-// older: the Kubernetes client and testcontainers need 22.
+// exit code. `lesson-verify merge …` joins the course indexes of sharded runs. It runs on the
+// project's own Node 22 (npm package `node`) when the calling Node is older: the Kubernetes client
+// and testcontainers need 22.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -20,5 +21,7 @@ if (major < 22) {
   }
   node = bundled;
 }
-const result = spawnSync(node, ['--import', require.resolve('tsx'), path.join(root, 'src/cli/verify.ts'), ...process.argv.slice(2)], { stdio: 'inherit' });
+const [first, ...rest] = process.argv.slice(2);
+const [cli, args] = first === 'merge' ? ['src/cli/merge-reports.ts', rest] : ['src/cli/verify.ts', process.argv.slice(2)];
+const result = spawnSync(node, ['--import', require.resolve('tsx'), path.join(root, cli), ...args], { stdio: 'inherit' });
 process.exit(result.status ?? 1);

@@ -1,53 +1,118 @@
 #!/usr/bin/env bash
-# Installs what the harness needs on this host, and nothing twice: Debian packages for the local
-# cluster (containerd, runc, CNI plugins; the stand-in images are built from .deb files that
-# apt-get downloads, gcc builds their pause), the lesson sandbox (bubblewrap; socat forwards the
-# API port inside it; jq for lessons), and the pinned Kubernetes and CoreDNS builds (cached).
-# Every `npm run` entry point calls it first.
+# Installs what the job at hand needs on this host, and nothing twice. One progress line per step;
+# a package manager's or a build's output is shown only when the step fails.
+#
+# Usage: scripts/setup.sh [verify|kind|kubeconfig|test]
+#   verify      (default) lesson-verify on the embedded local cluster: the sandbox, the local
+#               cluster's host programs, the stand-in images' tools, the Kubernetes and CoreDNS builds
+#   kind        the kind provider: the sandbox, the stand-in images' tools, Docker's engine and
+#               debootstrap (the offline node image), the Kubernetes and CoreDNS builds
+#   kubeconfig  an existing cluster: the sandbox only (kubectl comes from the runner's PATH)
+#   test        `npm test`: all of the above, and Chromium (the verify spec looks at the HTML report)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+profile="${1:-verify}"
 
-packages=(containerd runc containernetworking-plugins iptables iproute2
-  openssl gcc libc6-dev tar curl chromium
-  docker.io debootstrap bubblewrap socat jq)
+# Debian packages by need.
+# The lesson sandbox (src/sandbox/): bubblewrap runs each command, socat forwards the API port into
+# it; jq and curl are tools lessons reach for.
+sandbox=(bubblewrap socat jq curl)
+# The stand-in images (src/images/) are built from .deb files apt-get downloads; gcc builds pause.
+images=(gcc libc6-dev tar)
+# The local cluster (src/cluster-providers/local/): its own containerd, runc and CNI bridge,
+# kube-proxy's iptables rules, the cluster's certificates.
+local_cluster=(containerd runc containernetworking-plugins iptables iproute2 openssl)
+# The kind provider: a Docker engine (scripts/start-docker.sh), debootstrap for the offline node image.
+kind=(docker.io debootstrap)
+# The verify spec opens the HTML report in a headless browser (playwright-core drives it).
+browser=(chromium)
+
+case "$profile" in
+  verify) packages=("${sandbox[@]}" "${images[@]}" "${local_cluster[@]}"); builds=(kubernetes coredns) ;;
+  kind) packages=("${sandbox[@]}" "${images[@]}" "${kind[@]}"); builds=(kubernetes coredns) ;;
+  kubeconfig) packages=("${sandbox[@]}"); builds=() ;;
+  test) packages=("${sandbox[@]}" "${images[@]}" "${local_cluster[@]}" "${kind[@]}" "${browser[@]}"); builds=(kubernetes coredns) ;;
+  *) echo "setup: unknown profile \`$profile\`; expected verify, kind, kubeconfig or test" >&2; exit 2 ;;
+esac
 
 if [[ "$(uname -s)" != Linux ]]; then
-  echo "setup: not Linux ($(uname -s)): skipping the local cluster's host packages; use LESSON_HARNESS_PROVIDER=kind or LESSON_HARNESS_KUBECONFIG." >&2
+  echo "setup: not Linux ($(uname -s)): skipping the host packages; use LESSON_HARNESS_PROVIDER=kind or LESSON_HARNESS_KUBECONFIG." >&2
   exit 0
 fi
 
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  if [[ $(id -u) -ne 0 ]]; then
-    echo "setup: missing Debian packages: ${missing[*]}. Install them as root: sudo apt-get install -y ${missing[*]}" >&2
-    exit 1
+log="$(mktemp -t lesson-harness-setup.XXXXXX)"
+trap 'rm -f "$log"' EXIT
+
+# step LABEL COMMAND…: runs the command with its output in $log and prints one line when it ends:
+# "setup: LABEL … ok (0.2 s)", or "… cached" when the command said so, or the output on failure.
+# A step that runs long says every 30 s that it is still at work, with its last line of output.
+step() {
+  local label="$1"; shift
+  local start=$EPOCHREALTIME
+  : >"$log"
+  "$@" >>"$log" 2>&1 &
+  local pid=$!
+  ( trap - EXIT; trap 'kill $! 2>/dev/null; exit 0' TERM
+    n=0; while sleep 30 & wait $!; do n=$((n + 30)); echo "setup: $label … still running (${n} s: $(tail -n 1 "$log" | cut -c1-100))" >&2; done ) &
+  local beat=$! rc=0
+  wait "$pid" || rc=$?
+  kill "$beat" 2>/dev/null; wait "$beat" 2>/dev/null || true
+  local took; took="$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')"
+  if ((rc != 0)); then
+    echo "setup: $label … failed (${took} s):" >&2
+    sed 's/^/  /' "$log" >&2
+    exit "$rc"
   fi
-  echo "setup: installing ${missing[*]}…" >&2
+  # A build names its version on its first line ("kubernetes v1.34.12: …"): the label gets it.
+  local version; version="$(grep -m1 -oE '^[a-z]+ v[0-9][^: ]*:' "$log" | cut -d' ' -f2 | tr -d : || true)"
+  if [[ -n "$version" ]]; then label="$label $version"; fi
+  # What the step said it did: a build found in the cache, packages installed, or all there already.
+  if grep -q ': cached at ' "$log"; then echo "setup: $label … cached" >&2
+  elif grep -q '^installing: ' "$log"; then echo "setup: $label … $(grep -m1 '^installing: ' "$log" | sed 's/^installing/installed/') (${took} s)" >&2
+  else echo "setup: $label … ok (${took} s)" >&2; fi
+}
+
+install_packages() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if ((${#missing[@]} == 0)); then return 0; fi
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "missing Debian packages: ${missing[*]}. Install them as root: sudo apt-get install -y ${missing[*]}"
+    return 1
+  fi
+  echo "installing: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >&2
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
   # Debian starts packaged daemons on install. The harness runs its own containerd, so stop and
   # disable the one this script just installed (never a daemon the host already had).
-  for unit in containerd; do
-    if [[ " ${missing[*]} " == *" $unit "* ]] && command -v systemctl >/dev/null && systemctl is-active --quiet "$unit" 2>/dev/null; then
-      systemctl disable --now "$unit" >/dev/null 2>&1 || true
-    fi
-  done
-fi
+  if [[ " ${missing[*]} " == *" containerd "* ]] && command -v systemctl >/dev/null && systemctl is-active --quiet containerd 2>/dev/null; then
+    systemctl disable --now containerd >/dev/null 2>&1 || true
+  fi
+}
 
 # The stand-in images are built from Debian packages: apt needs its package lists (images that
 # clean /var/lib/apt/lists have none).
-if ! compgen -G '/var/lib/apt/lists/*_Packages*' >/dev/null; then
+apt_lists() {
+  if compgen -G '/var/lib/apt/lists/*_Packages*' >/dev/null; then return 0; fi
   if [[ $(id -u) -ne 0 ]]; then
-    echo "setup: apt has no package lists, and the stand-in images are built from Debian packages. Run: sudo apt-get update" >&2
-    exit 1
+    echo "apt has no package lists, and the stand-in images are built from Debian packages. Run: sudo apt-get update"
+    return 1
   fi
-  echo "setup: apt-get update (no package lists yet)…" >&2
-  apt-get update -qq >&2
-fi
+  apt-get update -qq
+}
 
-"$here/build-kubernetes.sh" >/dev/null
-"$here/build-coredns.sh" >/dev/null
+build_kubernetes() {
+  "$here/build-kubernetes.sh" >/dev/null
+}
+
+build_coredns() {
+  "$here/build-coredns.sh" >/dev/null
+}
+
+step "Debian packages ($profile, ${#packages[@]})" install_packages "${packages[@]}"
+if [[ "$profile" != kubeconfig ]]; then step "apt package lists" apt_lists; fi
+if [[ " ${builds[*]} " == *" kubernetes "* ]]; then step Kubernetes build_kubernetes; fi
+if [[ " ${builds[*]} " == *" coredns "* ]]; then step CoreDNS build_coredns; fi

@@ -12,14 +12,14 @@ describe('course lessons', () => {
   let dir: string;
   before(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'course-spec-'));
-    for (const f of ['b.md', 'a.md', 'notes.txt', 'sub/c.markdown', '.hidden/d.md', 'node_modules/e.md']) {
+    for (const f of ['b.md', 'a.md', 'a.fixed.md', 'notes.txt', 'sub/c.markdown', '.hidden/d.md', 'node_modules/e.md']) {
       await mkdir(path.dirname(path.join(dir, f)), { recursive: true });
       await writeFile(path.join(dir, f), '# x\n');
     }
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
-  it('expands folders to their Markdown, sorted, without hidden folders or node_modules; files as given', async () => {
+  it('expands folders to their Markdown, sorted, without hidden folders, node_modules or --fix proposals; files as given', async () => {
     expect((await expandLessonPaths([dir])).map((p) => path.relative(dir, p))).to.deep.equal(['a.md', 'b.md', 'sub/c.markdown']);
     expect(await expandLessonPaths([path.join(dir, 'b.md'), path.join(dir, 'b.md')])).to.deep.equal([path.join(dir, 'b.md')]);
   });

@@ -8,7 +8,11 @@ import ajvFormats from 'ajv-formats';
 import type { Finding } from '../../src/findings/finding.ts';
 import { escapeData, escapeProperty, githubAnnotations, workflowCommand } from '../../src/report/github-annotations.ts';
 import { ruleId, sarifReport } from '../../src/report/sarif-report.ts';
-import type { VerificationReport } from '../../src/report/verification-report.ts';
+import { allFindings, type VerificationReport } from '../../src/report/verification-report.ts';
+import type { Log } from 'sarif';
+import { suggestedChanges } from '../../src/fix/suggested-changes.ts';
+import { fixLesson } from '../../src/fix/fix-lesson.ts';
+import { reviewComments, suggestionsMarkdown } from '../../src/report/github-suggestions.ts';
 
 const require = createRequire(import.meta.url);
 const schema = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8')) as object;
@@ -88,5 +92,81 @@ describe('SARIF report', () => {
     expect(run.results[0]?.locations[0]?.physicalLocation.artifactLocation.uri).to.equal('lessons/kubernetes-jobs.md');
     expect(run.tool.driver.rules.map((r) => r.id)).to.deep.equal(['lesson/file-name-mismatch', 'lesson/column-added', 'lesson/output-appeared-after-n-s']);
     expect(ruleId('pod 1: lesson A, cluster B')).to.equal('lesson/pod-n');
+  });
+});
+
+describe('suggested changes and SARIF fixes from the mechanical fixes', () => {
+  const source = [
+    '# Jobs', // 1
+    '', // 2
+    'Save it as runonce.yaml:', // 3
+    '', // 4
+    '> ```', // 5
+    '> job.batch/pi created', // 6
+    '> pod/extra', // 7
+    '> ```', // 8
+    '', // 9
+    '```text', // 10
+    'NAME   READY', // 11
+    'pi     1/1', // 12
+    '```', // 13
+    '',
+  ].join('\n');
+  const word = finding({ line: 3, fix: [{ kind: 'word', line: 3, from: 'runonce.yaml', to: 'countdown.yaml' }] });
+  const lines = finding({ line: 6, title: 'line differs: unchanged', fix: [{ kind: 'lines', line: 6, endLine: 7, original: ['job.batch/pi created', 'pod/extra'], replacement: ['job.batch/pi unchanged'] }] });
+  // Two findings about one table share one edit; its new text holds ``` (the fence must be longer).
+  const table = { kind: 'lines' as const, line: 11, endLine: 12, original: ['NAME   READY', 'pi     1/1'], replacement: ['NAME   READY   STATUS', 'pi     1/1     ```'] };
+  const column = finding({ severity: 'warning', line: 11, title: 'column added: STATUS', fix: [table] });
+  const row = finding({ severity: 'warning', line: 12, title: 'cell differs', fix: [table] });
+  // The lesson changed since it was verified: no suggestion rather than a wrong one.
+  const stale = finding({ line: 12, title: 'stale', fix: [{ kind: 'lines', line: 12, endLine: 12, original: ['something else'], replacement: ['x'] }] });
+  const human = finding({ line: 1, title: 'claim is false' });
+  const fixable: VerificationReport = { ...report, lesson: 'lessons/jobs.md', exercises: [{ ...report.exercises[0]!, findings: [word, lines, column, row, stale, human] }] };
+
+  it('exact lines per edit, with the blockquote kept; findings sharing an edit give one change; a stale edit none', () => {
+    const changes = suggestedChanges(source, allFindings(fixable));
+    expect(changes.map((c) => [c.startLine, c.endLine, c.lines, c.findings.map((f) => f.title)])).to.deep.equal([
+      [3, 3, ['Save it as countdown.yaml:'], [word.title]],
+      [6, 7, ['> job.batch/pi unchanged'], ['line differs: unchanged']],
+      [11, 12, ['NAME   READY   STATUS', 'pi     1/1     ```'], ['column added: STATUS', 'cell differs']],
+    ]);
+  });
+
+  it('a pull-request review: one comment per change on the lines it replaces, as a suggestion block', () => {
+    const review = reviewComments(fixable, source, process.cwd());
+    expect(review?.event).to.equal('COMMENT');
+    expect(review?.comments.map((c) => [c.path, c.start_line, c.line])).to.deep.equal([['lessons/jobs.md', undefined, 3], ['lessons/jobs.md', 6, 7], ['lessons/jobs.md', 11, 12]]);
+    expect(review?.comments[1]?.body).to.equal('**lesson-verify:** line differs: unchanged\n\n```suggestion\n> job.batch/pi unchanged\n```');
+    expect(review?.comments[2]?.body).to.match(/\n````suggestion\nNAME {3}READY {3}STATUS\npi {5}1\/1 {5}```\n````$/);
+    expect(suggestionsMarkdown(fixable, source)).to.match(/^# Suggested changes[\s\S]*## lessons\/jobs\.md, lines 6–7\n\n\*\*lesson-verify:\*\*/);
+    expect(reviewComments({ ...fixable, exercises: [{ ...fixable.exercises[0]!, findings: [human, stale] }] }, source)).to.equal(undefined);
+  });
+
+  it('SARIF: fixes on the results that have one, valid against the 2.1.0 schema, and they apply to the file', () => {
+    const log = JSON.parse(sarifReport(fixable, { source })) as Log;
+    const validate = validator();
+    expect(validate(log), JSON.stringify(validate.errors, null, 2)).to.equal(true);
+    const results = log.runs[0]!.results!;
+    expect(results.map((r) => [r.locations?.[0]?.physicalLocation?.region?.startLine, r.fixes?.length ?? 0])).to.deep.equal([[1, 0], [3, 1], [6, 1], [11, 1], [12, 0], [12, 1]]);
+    // Applying every distinct replacement, bottom up, gives what --fix writes.
+    const replacements = [...new Map(results.flatMap((r) => r.fixes ?? []).flatMap((f) => f.artifactChanges[0]!.replacements).map((r) => [JSON.stringify(r), r])).values()];
+    const fileLines = source.split('\n');
+    for (const r of replacements.sort((a, b) => (b.deletedRegion.startLine ?? 0) - (a.deletedRegion.startLine ?? 0))) {
+      const { startLine = 1, endLine = startLine } = r.deletedRegion;
+      expect(r.deletedRegion.startColumn).to.equal(1);
+      expect(r.deletedRegion.endColumn).to.equal(1);
+      fileLines.splice(startLine - 1, endLine - startLine, ...(r.insertedContent?.text ?? '').split('\n').slice(0, -1));
+    }
+    expect(fileLines.join('\n')).to.equal(fixLesson(source, allFindings(fixable).filter((f) => f !== stale), { from: 'a', to: 'b' }).text);
+    // Without the lesson's text, no fixes (as before).
+    expect((JSON.parse(sarifReport(fixable)) as Log).runs[0]!.results!.some((r) => r.fixes)).to.equal(false);
+  });
+
+  it('the schema check of fixes can fail: a replacement without its deleted region', () => {
+    const log = JSON.parse(sarifReport(fixable, { source })) as { runs: { results: { fixes?: { artifactChanges: { replacements: Record<string, unknown>[] }[] }[] }[] }[] };
+    delete log.runs[0]!.results[1]!.fixes![0]!.artifactChanges[0]!.replacements[0]!.deletedRegion;
+    const validate = validator();
+    expect(validate(log)).to.equal(false);
+    expect(JSON.stringify(validate.errors)).to.match(/deletedRegion/);
   });
 });

@@ -33,8 +33,10 @@ describe('parseLesson bounds', () => {
     const error = lessonError(unclosed(1000));
     expect(error.message).to.match(/^hostile\.md:9: this <!-- expect: comment is never closed\. Fix: end it with -->/);
     // 60,000 lines (900 KB) took 7 s with the old lazy regex and quadrupled per doubling.
-    const small = timed(() => parseLesson(unclosed(30_000), FILE));
-    const large = timed(() => parseLesson(unclosed(60_000), FILE));
+    // The best of three runs each: a busy machine (other test suites, builds) slows single runs at random.
+    const best = (run: () => unknown): number => Math.min(timed(run), timed(run), timed(run));
+    const small = best(() => parseLesson(unclosed(30_000), FILE));
+    const large = best(() => parseLesson(unclosed(60_000), FILE));
     expect(large, `60k lines took ${large.toFixed(0)} ms`).to.be.lessThan(1_000);
     expect(large / Math.max(small, 1), `doubling the input: ${small.toFixed(0)} → ${large.toFixed(0)} ms`).to.be.lessThan(3.5);
   });

@@ -3,7 +3,7 @@
 // or the cluster failed while lessons ran; with several lessons, the worst lesson's. 130/143 after
 // SIGINT/SIGTERM: the start or the run stops, everything is removed, and the lessons that had
 // started get a partial report that says so.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,14 +21,21 @@ import { verifyCourse, type CourseResult } from '../course/verify-course.ts';
 import { courseExitCode, courseHtml, courseJson, courseJunit, courseMarkdown, courseRows, courseTerminalTable } from '../report/course-report.ts';
 import type { VerificationReport } from '../report/verification-report.ts';
 import { loadLesson } from '../verify/verify-lesson.ts';
+import { defaults } from '../config/defaults.ts';
+import { runHostSetup, setupProfile } from '../setup/host-setup.ts';
 
 const usage = `usage: lesson-verify <lesson.md|folder>… [--provider auto|local|kind|kubeconfig] [--kubeconfig FILE] [--out DIR]
                      [--fix[=inplace]] [--format text|github] [--jobs N] [--shard i/n] [--timings FILE] [--runs N]
+                     [--examples DIR]
+       lesson-verify merge <shard folder>… [--out DIR]
 
   Runs every exercise of each lesson on one ephemeral cluster (the embedded local one by default)
   and writes reports (HTML, Markdown, JUnit XML, JSON, SARIF) to DIR (default reports/verify). A
-  folder stands for every Markdown lesson below it. With several lessons, DIR also gets a course
-  index (index.html, index.md, course.junit.xml, course.json) and timings.json.
+  folder stands for every Markdown lesson below it. With several lessons, a folder or --shard, DIR
+  also gets a course index (index.html, index.md, course.junit.xml, course.json) and timings.json,
+  each lesson's reports in a folder of its own; \`lesson-verify merge\` joins the shards' indexes.
+  Before the cluster starts, scripts/setup.sh installs what the provider needs (once; then it
+  only checks): LESSON_HARNESS_SETUP=0 skips it.
 
   --jobs N         lessons verified at the same time (default: the CPU count); a lesson that
                    creates namespaces of its own runs alone
@@ -36,6 +43,10 @@ const usage = `usage: lesson-verify <lesson.md|folder>… [--provider auto|local
   --timings FILE   durations of an earlier run (its timings.json), to balance the shards
   --runs N         verify each lesson N times (a fresh namespace each): every finding says in how
                    many runs it was seen, and an error of some runs only becomes a "flaky" warning
+
+  --examples DIR   a docs site's examples folder: {{% code_sample file="…" %}} includes and
+                   kubectl apply -f https://k8s.io/examples/… read their files there (default:
+                   LESSON_HARNESS_EXAMPLES, else content/en/examples or static/examples above the lesson)
 
   --fix            write the lesson with every mechanical fix applied to <name>.fixed.md beside it,
                    and print the unified diff; what needs a human stays as a TODO list
@@ -51,6 +62,7 @@ async function main(argv: string[]): Promise<number> {
     options: {
       provider: { type: 'string' }, kubeconfig: { type: 'string' }, out: { type: 'string', default: 'reports/verify' }, help: { type: 'boolean', short: 'h' },
       fix: { type: 'string' }, format: { type: 'string', default: 'text' }, jobs: { type: 'string' }, shard: { type: 'string' }, timings: { type: 'string' }, runs: { type: 'string', default: '1' },
+      examples: { type: 'string' },
     },
   });
   if (values.help) {
@@ -67,6 +79,9 @@ async function main(argv: string[]): Promise<number> {
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) throw new TypeError(`Expected \`--runs\` to be a positive integer, got \`${values.runs}\``);
   let lessons = await expandLessonPaths(positionals);
+  // A course (an index beside each lesson's reports) whenever the lessons could be more than one:
+  // a folder's or a shard's index is there even when it holds a single lesson, so CI can merge it.
+  const asCourse = values.shard !== undefined || lessons.length > 1 || (await Promise.all(positionals.map((p) => stat(p).then((s) => s.isDirectory())))).some(Boolean);
   if (values.shard !== undefined) {
     const shard = /^(\d+)\/(\d+)$/.exec(values.shard);
     if (!shard) throw new TypeError(`Expected \`--shard i/n\`, e.g. 1/4, got \`${values.shard}\``);
@@ -76,9 +91,11 @@ async function main(argv: string[]): Promise<number> {
     if (lessons.length === 0) return 0;
   }
   // Read and parse before starting a cluster: a bad single lesson fails in a second, not after a start.
-  if (lessons.length === 1) await loadLesson(lessons[0] ?? '');
+  const examples = values.examples === undefined ? {} : { examplesDir: values.examples };
+  if (lessons.length === 1) await loadLesson(lessons[0] ?? '', examples);
   const { provider, reason } = await resolveProvider({ provider: values.provider, kubeconfig: values.kubeconfig });
   process.stderr.write(`cluster provider: ${provider.name} — ${reason}\n`);
+  if (defaults.hostSetup) await runHostSetup(setupProfile(provider.name), (line) => process.stderr.write(`${line}\n`));
   const interrupt = interruptOnSignals();
   let cluster: StartedCluster;
   try {
@@ -90,10 +107,10 @@ async function main(argv: string[]): Promise<number> {
   }
   const out = values.out ?? 'reports/verify';
   try {
-    const single = lessons.length === 1;
+    const single = !asCourse;
     const links: Record<string, string> = {};
     const course = await verifyCourse({
-      lessons, cluster, jobs, runs, signal: interrupt.signal, log: (line) => process.stderr.write(`${line}\n`),
+      lessons, cluster, jobs, runs, ...examples, signal: interrupt.signal, log: (line) => process.stderr.write(`${line}\n`),
       onResult: (result) => { if (!single && result.report) process.stderr.write(`\n✔ ${result.lesson} done\n`); },
     });
     // The cluster's fault, if any, before the reports: it is the news, and no finding is against the lesson.

@@ -46,6 +46,12 @@ export const defaults = {
     /** A whole lesson: no lesson keeps a CI job busy for longer than this. */
     lessonMs: envNumber('LESSON_HARNESS_LESSON_TIMEOUT_MS', 30 * 60_000),
   },
+  /**
+   * lesson-verify runs scripts/setup.sh for its provider before a cluster starts (src/setup/): a
+   * course's repository has no other set-up step. LESSON_HARNESS_SETUP=0 skips it, for hosts
+   * prepared otherwise (an image with everything in it, a runner without root and a kubeconfig).
+   */
+  hostSetup: env.LESSON_HARNESS_SETUP !== '0',
   /** Bounds of the sandbox a lesson command runs in (src/sandbox/). A lesson is untrusted input. */
   /** LESSON_HARNESS_SANDBOX=0 runs lesson commands on the host: only for trusted lessons where bubblewrap cannot run. */
   sandboxed: env.LESSON_HARNESS_SANDBOX !== '0',
@@ -62,6 +68,11 @@ export const defaults = {
     fileBytes: 64 * 1024 * 1024,
   },
   /** Bounds of the lesson parser (src/lesson/parse-lesson.ts): a lesson from a pull request is untrusted. */
+  /**
+   * A docs site's examples folder, for `{{% code_sample %}}` includes and `https://k8s.io/examples/…`
+   * URLs (src/lesson/examples-folder.ts); unset means `--examples`, or one found above the lesson.
+   */
+  examplesDir: env.LESSON_HARNESS_EXAMPLES || undefined,
   lesson: {
     /** The Jobs lesson is 17 KB; 1 MiB leaves room for any real lesson and bounds parse time to well under a second. */
     maxBytes: 1024 * 1024,

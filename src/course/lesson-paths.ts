@@ -24,7 +24,8 @@ async function markdownBelow(dir: string): Promise<string[]> {
     if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) files.push(...await markdownBelow(full));
-    else if (entry.isFile() && /\.(md|markdown)$/i.test(entry.name)) files.push(full);
+    // <name>.fixed.md is what --fix wrote beside a lesson: a proposal to review, not a lesson of the course.
+    else if (entry.isFile() && /\.(md|markdown)$/i.test(entry.name) && !/\.fixed\.(md|markdown)$/i.test(entry.name)) files.push(full);
   }
   return files;
 }

@@ -38,6 +38,16 @@ interface Known extends TagMatcher {
 /** This file, for the command line that runs it (`node <path> <config.json>`). */
 export const registryServerPath = fileURLToPath(import.meta.url);
 
+/**
+ * Node's arguments to run this file: Node strips its types itself, except below node_modules (an
+ * installed lesson-harness, ERR_UNSUPPORTED_NODE_MODULES_TYPE_STRIPPING), where tsx, which the
+ * CLI runs on too, loads it.
+ */
+export function registryServerArgs(configFile: string): string[] {
+  const installed = registryServerPath.split(path.sep).includes('node_modules');
+  return [...(installed ? ['--import', import.meta.resolve('tsx')] : []), registryServerPath, configFile];
+}
+
 const manifestType = 'application/vnd.oci.image.manifest.v1+json';
 
 export function createRegistryServer(config: RegistryServerConfig): https.Server {

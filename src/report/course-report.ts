@@ -7,6 +7,9 @@ import type { CourseReport, CourseResult } from '../course/verify-course.ts';
 import { escapeMarkdownCell, escapeXml as esc } from './escape.ts';
 import { allFindings, countBySeverity, exercisePassed } from './verification-report.ts';
 
+/** What the index pages say about the run as a whole; a course run's report is one, and so is a merge of shards. */
+export type CourseSummary = Pick<CourseReport, 'startedAt' | 'durationMs' | 'cluster'>;
+
 export interface CourseRow {
   lesson: string;
   result: 'pass' | 'fail' | 'broken';
@@ -38,7 +41,7 @@ export function courseExitCode(rows: CourseRow[]): number {
 
 const label = { pass: '✓ pass', fail: '✗ fail', broken: '⚠ not verified' } as const;
 
-export function courseTerminalTable(course: CourseReport, rows: CourseRow[]): string {
+export function courseTerminalTable(course: CourseSummary, rows: CourseRow[]): string {
   const width = Math.max(6, ...rows.map((r) => r.lesson.length));
   const lines = [
     `course on ${course.cluster.provider} ${course.cluster.version}: ${rows.filter((r) => r.result === 'pass').length}/${rows.length} lessons pass (${(course.durationMs / 1000).toFixed(1)} s)`,
@@ -48,7 +51,7 @@ export function courseTerminalTable(course: CourseReport, rows: CourseRow[]): st
   return `${lines.join('\n')}\n`;
 }
 
-export function courseMarkdown(course: CourseReport, rows: CourseRow[]): string {
+export function courseMarkdown(course: CourseSummary, rows: CourseRow[]): string {
   return [
     `# Course verification — ${rows.filter((r) => r.result === 'pass').length}/${rows.length} lessons pass`,
     '',
@@ -61,7 +64,7 @@ export function courseMarkdown(course: CourseReport, rows: CourseRow[]): string 
   ].join('\n');
 }
 
-export function courseHtml(course: CourseReport, rows: CourseRow[]): string {
+export function courseHtml(course: CourseSummary, rows: CourseRow[]): string {
   const body = rows.map((r) => `<tr class="${r.result}"><td>${r.link ? `<a href="${esc(encodeURI(r.link))}">${esc(r.lesson)}</a>` : esc(r.lesson)}</td><td>${esc(label[r.result])}${r.problem ? `<pre>${esc(r.problem)}</pre>` : ''}</td><td>${r.errors}</td><td>${r.warnings}</td><td>${r.infos}</td><td>${r.seconds.toFixed(1)} s</td></tr>`).join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Course verification</title>
@@ -92,6 +95,6 @@ export function courseJunit(course: CourseReport): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="course" time="${(course.durationMs / 1000).toFixed(3)}">\n${suites.join('\n')}\n</testsuites>\n`;
 }
 
-export function courseJson(course: CourseReport, rows: CourseRow[]): string {
+export function courseJson(course: CourseSummary, rows: CourseRow[]): string {
   return `${JSON.stringify({ startedAt: new Date(course.startedAt).toISOString(), durationMs: course.durationMs, cluster: course.cluster, exitCode: courseExitCode(rows), lessons: rows }, null, 2)}\n`;
 }

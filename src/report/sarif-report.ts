@@ -1,10 +1,13 @@
 /**
  * The findings as SARIF 2.1.0, the format GitHub code scanning reads (upload it with
  * github/codeql-action/upload-sarif): each finding a result at its lesson line, with one rule
- * per kind of finding so that code scanning can group and dismiss them.
+ * per kind of finding so that code scanning can group and dismiss them. A finding with a
+ * mechanical fix carries it as SARIF `fixes` (whole lines of the lesson replaced), when the
+ * lesson's text is given.
  */
-import type { Log, ReportingDescriptor, Result } from 'sarif';
+import type { Fix, Log, ReportingDescriptor, Result } from 'sarif';
 import type { Finding, Severity } from '../findings/finding.ts';
+import { suggestedChanges, type SuggestedChange } from '../fix/suggested-changes.ts';
 import { allFindings, sortFindings, stoppedSummary, type VerificationReport } from './verification-report.ts';
 
 const LEVEL: Record<Severity, Result.level> = { error: 'error', warning: 'warning', info: 'note' };
@@ -15,8 +18,13 @@ export function ruleId(title: string): string {
   return `lesson/${kind || 'finding'}`;
 }
 
-export function sarifReport(report: VerificationReport, toolVersion = '0.1.0'): string {
+/** `source`: the lesson's text as verified, for the fixes' exact lines (no `fixes` without it). */
+export function sarifReport(report: VerificationReport, options: { toolVersion?: string; source?: string } = {}): string {
+  const { toolVersion = '0.1.0', source } = options;
   const findings = sortFindings(allFindings(report));
+  const changes = source === undefined ? [] : suggestedChanges(source, findings);
+  const eol = source?.includes('\r\n') ? '\r\n' : '\n';
+  const lineCount = source?.split(/\r?\n/).length ?? 0;
   const rules = new Map<string, ReportingDescriptor>();
   for (const f of findings) {
     const id = ruleId(f.title);
@@ -28,7 +36,10 @@ export function sarifReport(report: VerificationReport, toolVersion = '0.1.0'): 
     version: '2.1.0',
     runs: [{
       tool: { driver: { name: 'lesson-verify', version: toolVersion, rules: [...rules.values()] } },
-      results: findings.map((f) => result(f, ids.indexOf(ruleId(f.title)))),
+      results: findings.map((f) => {
+        const fixes = changes.filter((c) => c.findings.includes(f)).map((c) => sarifFix(f, c, eol, lineCount));
+        return { ...result(f, ids.indexOf(ruleId(f.title))), ...(fixes.length ? { fixes } : {}) };
+      }),
       // A run that ended early did not execute successfully: the lesson was not verified to its end.
       invocations: [{
         executionSuccessful: !report.stopped,
@@ -49,5 +60,25 @@ function result(f: Finding, ruleIndex: number): Result {
     message: { text: `${f.title}\nLesson says: ${f.lessonSays}\nCluster did: ${f.clusterDid}\nSuggestion: ${f.suggestion}` },
     locations: [{ physicalLocation: { artifactLocation: { uri: f.file.split('\\').join('/') }, region: { startLine: Math.max(1, f.line) } } }],
     properties: { exercise: f.exercise, fixable: (f.fix?.length ?? 0) > 0 },
+  };
+}
+
+/**
+ * Lines a..b replaced: from the start of line a to the start of line b+1, so the line ends go
+ * with them and an empty replacement deletes the lines; the last line of a file without a line
+ * after it ends at its end instead.
+ */
+function sarifFix(f: Finding, change: SuggestedChange, eol: string, lineCount: number): Fix {
+  const toNextLine = change.endLine < lineCount;
+  const text = toNextLine ? change.lines.map((l) => `${l}${eol}`).join('') : change.lines.join(eol);
+  return {
+    description: { text: `lesson-verify --fix: ${f.title}` },
+    artifactChanges: [{
+      artifactLocation: { uri: f.file.split('\\').join('/') },
+      replacements: [{
+        deletedRegion: toNextLine ? { startLine: change.startLine, startColumn: 1, endLine: change.endLine + 1, endColumn: 1 } : { startLine: change.startLine, endLine: change.endLine },
+        insertedContent: { text },
+      }],
+    }],
   };
 }

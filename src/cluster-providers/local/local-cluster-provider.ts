@@ -25,7 +25,7 @@ import { claimStateDir } from './state-dir-claim.ts';
 import { checkCgroups, checkKmsg, checkPlatform, checkPorts, checkStateDir, checkTools } from './prerequisites.ts';
 import { buildStandIns, imagesCacheDir, registryImages, type BuiltStandIn } from '../../images/build-stand-ins.ts';
 import { describeStandIns, loadImagesConfig, standInRegistries, type ImagesConfig } from '../../images/images-config.ts';
-import { registryServerPath } from '../../images/registry-server.ts';
+import { registryServerArgs } from '../../images/registry-server.ts';
 import { ensureCoreDnsBinary, ensureKubernetesBinaries } from '../kubernetes-binaries.ts';
 import { recordChainsBefore } from './iptables.ts';
 import { cleanupKubeProxyRules, iptablesRecord, listLeftovers, teardown } from './teardown.ts';
@@ -231,7 +231,7 @@ export class LocalClusterProvider implements ClusterProvider {
       if (!fault.signal.aborted) fault.abort(new ClusterFault(death.name, death.how, tail(death.logFile, 15), death.logFile));
     });
     supervisor.start('containerd', 'containerd', ['--config', l.containerd.config]);
-    supervisor.start('registry', process.execPath, [registryServerPath, l.registry.config]);
+    supervisor.start('registry', process.execPath, registryServerArgs(l.registry.config));
     const commands = kubernetesCommands(l, pki, sa, '127.0.0.1');
     const startComponent = (name: string, env: Record<string, string> = {}): void => {
       const command = commands.find((c) => c.name === name);
