@@ -3,9 +3,10 @@
 // exit code. `lesson-verify merge …` joins the course indexes of sharded runs. It runs on the
 // project's own Node 22 (npm package `node`) when the calling Node is older: the Kubernetes client
 // and testcontainers need 22.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,5 +24,9 @@ if (major < 22) {
 }
 const [first, ...rest] = process.argv.slice(2);
 const [cli, args] = first === 'merge' ? ['src/cli/merge-reports.ts', rest] : ['src/cli/verify.ts', process.argv.slice(2)];
-const result = spawnSync(node, ['--import', require.resolve('tsx'), path.join(root, cli), ...args], { stdio: 'inherit' });
-process.exit(result.status ?? 1);
+const child = spawn(node, ['--import', require.resolve('tsx'), path.join(root, cli), ...args], { stdio: 'inherit' });
+// A signal sent to this process alone (a CI runner cancelling the job, `kill <pid>`) must reach the
+// CLI, which stops the run, cleans up and exits 130/143. (A terminal's Ctrl-C reaches both; the CLI
+// takes the copy that follows within a second for the same one.)
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+child.once('exit', (code, signal) => process.exit(code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1)));

@@ -148,14 +148,19 @@ async function main(argv: string[]): Promise<number> {
 function interruptOnSignals(): { signal: AbortSignal; exitCode: () => number } {
   const controller = new AbortController();
   let received: 'SIGINT' | 'SIGTERM' | undefined;
+  let receivedAt = 0;
   const code = (signal: 'SIGINT' | 'SIGTERM'): number => (signal === 'SIGINT' ? 130 : 143);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
+      // One Ctrl-C may come twice: from the terminal (to the whole process group) and passed on by
+      // a wrapper (the package's bin, tsx). A second one is a second only after a moment.
+      if (received && Date.now() - receivedAt < 1_000) return;
       if (received) {
         process.stderr.write(`\n${signal} again: exiting now; the next run removes what is left\n`);
         process.exit(code(signal));
       }
       received = signal;
+      receivedAt = Date.now();
       process.stderr.write(`\n${signal}: stopping and cleaning up (again to exit at once)…\n`);
       controller.abort(new HarnessError(`interrupted by ${signal}`));
     });
