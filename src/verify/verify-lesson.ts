@@ -62,7 +62,11 @@ export function namespacesNamed(lesson: Lesson): string[] {
   };
   for (const step of lesson.exercises.flatMap((e) => e.steps)) {
     const text = step.kind === 'command' ? step.command : step.kind === 'file' ? step.content : '';
-    for (const m of text.matchAll(/(?:\s-n\s*|\s--namespace[= ])([a-z0-9-]+)/g)) add(m[1]);
+    // -n is kubectl's namespace flag only on a kubectl command line: `shuf -i 5-10 -n 1` in the
+    // Jobs lesson's job-3 once made it a lesson that names namespace "1", so a course ran its
+    // copies one after another (bench:course).
+    const kubectlLines = step.kind === 'command' ? text.split(/[|;&\n]+/).filter((part) => /\bkubectl\b/.test(part)) : [];
+    for (const m of kubectlLines.join('\n').matchAll(/(?:\s-n\s*|\s--namespace[= ])([a-z0-9-]+)/g)) add(m[1]);
     for (const m of text.matchAll(/\bcreate\s+(?:namespace|ns)\s+([a-z0-9-]+)/g)) add(m[1]);
     for (const m of text.matchAll(/^\s*namespace:\s*["']?([a-z0-9-]+)/gm)) add(m[1]);
     for (const m of text.matchAll(/kind:\s*Namespace[\s\S]*?name:\s*["']?([a-z0-9-]+)/g)) add(m[1]);
