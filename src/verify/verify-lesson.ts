@@ -30,6 +30,7 @@ import { Timeline } from '../timeline/timeline.ts';
 import { documentsFailure, isBackground, isEndless, isReadOnly, SERVING } from './command-kinds.ts';
 import { exerciseFacts, reportPods } from './lesson-facts.ts';
 import { substituteNames, type LiveObject } from './lesson-names.ts';
+import { lessonGate } from './lesson-gate.ts';
 
 export interface VerifyOptions {
   lessonPath: string;
@@ -76,12 +77,14 @@ export function namespacesNamed(lesson: Lesson): string[] {
 
 export async function verifyLesson(options: VerifyOptions): Promise<VerificationReport> {
   const lesson = await loadLesson(options.lessonPath);
-  const run = await LessonRun.start(lesson, options);
-  try {
-    return await run.verify();
-  } finally {
-    await run.close();
-  }
+  return lessonGate.run(namespacesNamed(lesson).length > 0 ? 'alone' : 'together', async () => {
+    const run = await LessonRun.start(lesson, options);
+    try {
+      return await run.verify();
+    } finally {
+      await run.close();
+    }
+  });
 }
 
 /** One run of one lesson: its scratch directory, namespace, terminal and recorder. */
