@@ -136,7 +136,7 @@ try {
     process.stderr.write(`N = ${n} (--jobs ${jobs})…\n`);
     const usage = sampleUsage();
     const began = Date.now();
-    const course = await verifyCourse({ lessons: copies, cluster, jobs, log: (line) => { if (line.includes('\n▶')) process.stderr.write(`  ${line.trim()}\n`); } });
+    const course = await verifyCourse({ lessons: copies, cluster, jobs, log: (line) => { if (line.includes('▶')) process.stderr.write(`  ${line.trim()}\n`); } });
     const wall = (Date.now() - began) / 1000;
     const used = await usage.stop();
     // Each copy must find what one lesson alone finds: a differing count is the machine's load
