@@ -162,6 +162,11 @@ for (const r of rows) {
 // Scaling stops where adding lessons adds wall time: the first N whose wall time exceeds 1.2 ×
 // the one-lesson run (the lessons' own waiting, sleeps and deadlines, no longer hides the work).
 const stop = rows.find((r) => r.n > 1 && r.wall > 1.2 * one);
+// The other limit: copies that find other errors than one lesson alone (N = 16 here: a starved
+// machine shows in the lessons' timing: durations, watch transcripts).
+const alone = rows.find((r) => r.n === 1)?.errors;
+const differs = rows.find((r) => alone !== undefined && r.errors !== alone);
+if (differs) process.stdout.write(`findings stop being the same at N = ${differs.n}: error findings per copy ${differs.errors}, against ${alone} for one lesson alone.\n`);
 const eight = rows.find((r) => r.n === 8);
 process.stdout.write(`\nharness/cluster CPU: seconds used during the run (the harness with every command it ran); machine CPU: all of the host's cores, other work included.\n`);
 process.stdout.write(stop
