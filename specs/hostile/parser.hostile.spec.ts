@@ -4,10 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { loadLesson } from '../../src/verify/verify-lesson.ts';
+import { projectRoot } from '../../src/config/project-root.ts';
 import { fixtures, timed } from './support.ts';
 
-async function refusal(file: string): Promise<{ message: string; ms: number }> {
-  const { value, ms } = await timed(path.basename(file), () => loadLesson(file).then(() => '', (e: Error) => e.message));
+const examplesDir = path.join(projectRoot, 'specs', 'fixtures', 'docs-site', 'content', 'en', 'examples');
+
+async function refusal(file: string, options: { examplesDir?: string } = {}): Promise<{ message: string; ms: number }> {
+  const { value, ms } = await timed(path.basename(file), () => loadLesson(file, options).then(() => '', (e: Error) => e.message));
   return { message: value, ms };
 }
 
@@ -21,6 +24,24 @@ describe('hostile lessons: refused by the parser', () => {
     const { message, ms } = await refusal(path.join(fixtures, 'escape-absolute.md'));
     expect(message).to.match(/escape-absolute\.md:5: the file name \/etc\/cron\.d\/lesson-hostile\.yaml is an absolute path.*Fix:/);
     expect(ms).to.be.lessThan(1_000);
+  });
+  it('a docs page including an example out of the examples folder: refused at the shortcode\'s line', async () => {
+    const { message, ms } = await refusal(path.join(fixtures, 'escape-example.md'), { examplesDir });
+    expect(message).to.match(/escape-example\.md:7: the example \.\.\/\.\.\/\.\.\/\.\.\/\.\.\/etc\/shadow is not inside the examples folder: has a "\.\." segment.*Fix:/);
+    expect(ms).to.be.lessThan(1_000);
+  });
+  it('1 MB of shortcodes (tabs never closed, tags never ended): parsed fast', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'hostile-'));
+    try {
+      const file = path.join(dir, 'shortcode-flood.md');
+      const head = '# Flood\n\n## One\n\n```bash\nkubectl get pods\n```\n\n';
+      await writeFile(file, head + '{{< tabs >}}{{% tab name="x" %}}{{< note >}}\n'.repeat(20_000) + '{{< '.repeat(20_000));
+      const { message, ms } = await refusal(file);
+      expect(message).to.equal('');
+      expect(ms).to.be.lessThan(2_000);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
   it('a YAML alias bomb: a clear error at its document, fast', async () => {
     const { message, ms } = await refusal(path.join(fixtures, 'alias-bomb.md'));

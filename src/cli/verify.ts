@@ -22,6 +22,7 @@ import { loadLesson } from '../verify/verify-lesson.ts';
 
 const usage = `usage: lesson-verify <lesson.md|folder>… [--provider auto|local|kind|kubeconfig] [--kubeconfig FILE] [--out DIR]
                      [--fix[=inplace]] [--format text|github] [--jobs N] [--shard i/n] [--timings FILE] [--runs N]
+                     [--examples DIR]
 
   Runs every exercise of each lesson on one ephemeral cluster (the embedded local one by default)
   and writes reports (HTML, Markdown, JUnit XML, JSON, SARIF) to DIR (default reports/verify). A
@@ -34,6 +35,10 @@ const usage = `usage: lesson-verify <lesson.md|folder>… [--provider auto|local
   --timings FILE   durations of an earlier run (its timings.json), to balance the shards
   --runs N         verify each lesson N times (a fresh namespace each): every finding says in how
                    many runs it was seen, and an error of some runs only becomes a "flaky" warning
+
+  --examples DIR   a docs site's examples folder: {{% code_sample file="…" %}} includes and
+                   kubectl apply -f https://k8s.io/examples/… read their files there (default:
+                   LESSON_HARNESS_EXAMPLES, else content/en/examples or static/examples above the lesson)
 
   --fix            write the lesson with every mechanical fix applied to <name>.fixed.md beside it,
                    and print the unified diff; what needs a human stays as a TODO list
@@ -49,6 +54,7 @@ async function main(argv: string[]): Promise<number> {
     options: {
       provider: { type: 'string' }, kubeconfig: { type: 'string' }, out: { type: 'string', default: 'reports/verify' }, help: { type: 'boolean', short: 'h' },
       fix: { type: 'string' }, format: { type: 'string', default: 'text' }, jobs: { type: 'string' }, shard: { type: 'string' }, timings: { type: 'string' }, runs: { type: 'string', default: '1' },
+      examples: { type: 'string' },
     },
   });
   if (values.help) {
@@ -74,7 +80,8 @@ async function main(argv: string[]): Promise<number> {
     if (lessons.length === 0) return 0;
   }
   // Read and parse before starting a cluster: a bad single lesson fails in a second, not after a start.
-  if (lessons.length === 1) await loadLesson(lessons[0] ?? '');
+  const examples = values.examples === undefined ? {} : { examplesDir: values.examples };
+  if (lessons.length === 1) await loadLesson(lessons[0] ?? '', examples);
   const { provider, reason } = await resolveProvider({ provider: values.provider, kubeconfig: values.kubeconfig });
   process.stderr.write(`cluster provider: ${provider.name} — ${reason}\n`);
   // Assigned once started; the signal handlers below must see it (hence not const).
@@ -93,7 +100,7 @@ async function main(argv: string[]): Promise<number> {
     const single = lessons.length === 1;
     const links: Record<string, string> = {};
     const course = await verifyCourse({
-      lessons, cluster, jobs, runs, log: (line) => process.stderr.write(`${line}\n`),
+      lessons, cluster, jobs, runs, ...examples, log: (line) => process.stderr.write(`${line}\n`),
       onResult: (result) => { if (!single && result.report) process.stderr.write(`\n✔ ${result.lesson} done\n`); },
     });
     for (const result of course.results) {

@@ -62,6 +62,11 @@ export const defaults = {
     fileBytes: 64 * 1024 * 1024,
   },
   /** Bounds of the lesson parser (src/lesson/parse-lesson.ts): a lesson from a pull request is untrusted. */
+  /**
+   * A docs site's examples folder, for `{{% code_sample %}}` includes and `https://k8s.io/examples/…`
+   * URLs (src/lesson/examples-folder.ts); unset means `--examples`, or one found above the lesson.
+   */
+  examplesDir: env.LESSON_HARNESS_EXAMPLES || undefined,
   lesson: {
     /** The Jobs lesson is 17 KB; 1 MiB leaves room for any real lesson and bounds parse time to well under a second. */
     maxBytes: 1024 * 1024,

@@ -7,7 +7,8 @@
 import type { Finding } from '../findings/finding.ts';
 import type { VerificationReport } from '../report/verification-report.ts';
 
-const key = (f: Finding): string => `${f.exercise}\u0000${f.line}\u0000${f.severity === 'info' ? 'info' : 'problem'}\u0000${f.title.replace(/\d+(\.\d+)?\s*s\b/g, 'N s')}`;
+/** Findings that are the same in two runs (or on two versions): same place, same kind, times aside. */
+export const findingKey = (f: Finding): string => `${f.exercise}\u0000${f.line}\u0000${f.severity === 'info' ? 'info' : 'problem'}\u0000${f.title.replace(/\d+(\.\d+)?\s*s\b/g, 'N s')}`;
 
 export function mergeRuns(reports: VerificationReport[]): VerificationReport {
   const last = reports.at(-1);
@@ -17,9 +18,9 @@ export function mergeRuns(reports: VerificationReport[]): VerificationReport {
   const seen = new Map<string, { finding: Finding; runs: Set<number> }>();
   reports.forEach((report, run) => {
     for (const f of report.exercises.flatMap((e) => e.findings)) {
-      const entry = seen.get(key(f)) ?? { finding: f, runs: new Set<number>() };
+      const entry = seen.get(findingKey(f)) ?? { finding: f, runs: new Set<number>() };
       entry.runs.add(run);
-      seen.set(key(f), entry);
+      seen.set(findingKey(f), entry);
     }
   });
   const merged = (exercise: string): Finding[] => [...seen.values()].filter((e) => e.finding.exercise === exercise).map(({ finding, runs: inRuns }) => {

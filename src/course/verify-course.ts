@@ -43,7 +43,7 @@ export async function verifyCourse(options: CourseOptions): Promise<CourseReport
   const together: string[] = [];
   for (const lesson of options.lessons) {
     try {
-      (namespacesNamed(await loadLesson(lesson)).length > 0 ? alone : together).push(lesson);
+      (namespacesNamed(await loadLesson(lesson, options)).length > 0 ? alone : together).push(lesson);
     } catch (error) {
       record({ lesson, error: messageOf(error) });
     }

@@ -7,6 +7,7 @@
  *   <!-- verify: timeout=120s -->         how long the next block's commands may take, or wait for their output
  *   <!-- verify: background -->           start the next block's commands and go on (port-forward, a server)
  *   <!-- verify: file=k8s/web.yaml -->    the name under which the next YAML block is saved
+ *   <!-- verify: tab=2 -->                which tab of the next {{< tabs >}} group runs (tabs=all: every one)
  *   <!-- verify: setup                    hidden commands, run here as if the student typed them
  *   kubectl wait --for=condition=Ready pod/web
  *   -->
@@ -28,13 +29,15 @@ export interface BlockOptions {
   timeoutMs?: number;
   background?: boolean;
   fileName?: string;
+  /** Which tab of the next `{{< tabs >}}` group runs (1-based), or every one: read by src/lesson/hugo-shortcodes.ts. */
+  tab?: number | 'all';
 }
 
 export type Marker =
   | { kind: 'block'; line: number; options: BlockOptions }
   | { kind: 'setup' | 'cleanup'; line: number; script: string; scriptLine: number };
 
-const WORDS = ['skip', 'ignore-output', 'exit=<code>', 'timeout=<seconds>s', 'background', 'file=<name>', 'setup', 'cleanup'];
+const WORDS = ['skip', 'ignore-output', 'exit=<code>', 'timeout=<seconds>s', 'background', 'file=<name>', 'tab=<number>', 'tabs=all', 'setup', 'cleanup'];
 
 /** Every `<!-- verify: … -->` comment in `content`, which starts at lesson line `startLine`. */
 export function markersIn(content: string, startLine: number, file: string): Marker[] {
@@ -72,6 +75,14 @@ function parseMarker(body: string, line: number, file: string): Marker {
       case 'file':
         if (!value) throw new LessonError(file, line, '"file=" needs a name', 'write e.g. <!-- verify: file=job.yaml -->');
         options.fileName = value;
+        break;
+      case 'tab':
+        if (!/^[1-9]\d{0,2}$/.test(value ?? '')) throw new LessonError(file, line, `"${word}" needs a tab number (1 is the first tab)`, 'write e.g. <!-- verify: tab=2 --> right before {{< tabs >}}, or tabs=all');
+        options.tab = Number(value);
+        break;
+      case 'tabs':
+        if (value !== 'all') throw new LessonError(file, line, `"${word}" is not a tabs choice`, 'write <!-- verify: tabs=all --> to run every tab of the next tabs group, or tab=<number> for one');
+        options.tab = 'all';
         break;
       default:
         throw new LessonError(file, line, `unknown word "${word}" in <!-- verify: -->`, `use one of: ${WORDS.join(', ')}`);

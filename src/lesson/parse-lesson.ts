@@ -5,13 +5,15 @@
  */
 import { basename, normalize } from 'node:path';
 import MarkdownIt from 'markdown-it';
-import type { Token } from 'markdown-it';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { defaults } from '../config/defaults.ts';
 import type { Finding } from '../findings/finding.ts';
 import { checkFileName } from '../sandbox/file-names.ts';
 import { parseAnnotation, type Claim } from './annotations.ts';
 import { isSessionBlock, splitCommandBlock } from './command-blocks.ts';
+import { isExampleCopy, localiseExampleUrls } from './example-urls.ts';
+import { EXAMPLES_FIX, type ExamplesFolder } from './examples-folder.ts';
+import { expandShortcodes, hasShortcodes, type ShortcodeInsert } from './hugo-shortcodes.ts';
 import { keywordComments } from './html-comments.ts';
 import { LessonError } from './lesson-error.ts';
 import { markersIn, type BlockOptions } from './markers.ts';
@@ -27,9 +29,12 @@ export interface FileStep extends LessonStep {
   content: string;
   /**
    * Where the name came from. 'metadata-name' (`<metadata.name>.yaml`) is a last resort for a
-   * manifest that is neither named in the prose nor applied by file name afterwards.
+   * manifest that is neither named in the prose nor applied by file name afterwards. 'example' is
+   * the scratch copy of a docs site's example a command applies by URL (not shown on the page).
    */
-  nameSource: 'prose' | 'next-apply' | 'metadata-name';
+  nameSource: 'prose' | 'next-apply' | 'metadata-name' | 'example';
+  /** The docs site's example file this step was read from (`{{% code_sample %}}` or an example URL). */
+  example?: string;
   /** Line of the prose that named the file (nameSource 'prose'). */
   nameLine?: number;
 }
@@ -44,6 +49,8 @@ export interface CommandStep extends LessonStep {
   options: BlockOptions;
   /** A command of a `<!-- verify: setup -->` marker: run, never compared, not shown to students. */
   hidden?: boolean;
+  /** It applies an example URL with no local file: not run (the problem is in `Lesson.exampleProblems`). */
+  missingExample?: boolean;
 }
 
 /** `line` is the first line of the output text inside the fence. */
@@ -74,6 +81,24 @@ export interface Lesson {
   exercises: Exercise[];
   /** Commands of `<!-- verify: cleanup -->` markers, run when the lesson ends. */
   cleanup: CommandStep[];
+  /** Includes and example URLs of a docs page whose file is not in the examples folder. */
+  exampleProblems: ExampleProblem[];
+  /** The examples folder the page's includes and example URLs were read from, and how it was found. */
+  examples?: { dir: string; origin: string };
+}
+
+/** An example a page uses that cannot be read: a finding at its line, and the step is not run. */
+export interface ExampleProblem {
+  line: number;
+  /** What the page does there: the shortcode or the command. */
+  lessonSays: string;
+  problem: string;
+  fix: string;
+}
+
+export interface ParseOptions {
+  /** The docs site's examples folder (src/lesson/examples-folder.ts); without it includes and example URLs are findings. */
+  examples?: ExamplesFolder;
 }
 
 export interface ManifestBlock {
@@ -91,13 +116,16 @@ const PRINTS_DOCUMENT = /(?:\s-o\s*|\s--output[= ])(?:yaml|json)\b/;
 
 const markdown = new MarkdownIt({ html: true });
 
-export function parseLesson(source: string, file: string): Lesson {
+export function parseLesson(source: string, file: string, options: ParseOptions = {}): Lesson {
   const { maxBytes, maxCommands } = defaults.lesson;
   if (source.length > maxBytes) {
     throw new LessonError(file, 1, `the lesson is ${source.length} characters long, more than the limit of ${maxBytes}`, 'split it into several lessons (a lesson is parsed and run whole; see defaults.lesson in src/config/defaults.ts)');
   }
-  const { body, title: frontMatterTitle } = stripFrontMatter(source);
+  const { body: page, title: frontMatterTitle } = stripFrontMatter(source);
+  // A docs-site page: shortcodes become steps at their own lines (the text keeps every line).
+  const { body, inserts } = hasShortcodes(page) ? expandShortcodes(page, file) : { body: page, inserts: [] };
   const tokens = markdown.parse(body, {});
+  const exampleProblems: ExampleProblem[] = [];
   let h1: string | undefined;
   const exercises: Exercise[] = [];
   let current: Exercise = { title: '', line: 1, steps: [] };
@@ -119,6 +147,7 @@ export function parseLesson(source: string, file: string): Lesson {
 
   tokens.forEach((token, i) => {
     const startLine = (token.map?.[0] ?? 0) + 1;
+    if (token.map) flushInserts(startLine);
     switch (token.type) {
       case 'blockquote_open':
         quoteDepth++;
@@ -141,28 +170,105 @@ export function parseLesson(source: string, file: string): Lesson {
             continue;
           }
           const block = ++blocks;
-          const steps = splitCommandBlock(marker.script, marker.scriptLine, 'bash').map((c): CommandStep => ({
+          const steps = splitCommandBlock(marker.script, marker.scriptLine, 'bash').flatMap((c) => commandSteps({
             kind: 'command', line: c.line, command: c.command, outputs: [], block, options: { ignoreOutput: true }, hidden: true,
           }));
           if (marker.kind === 'setup') current.steps.push(...steps);
-          else cleanup.push(...steps);
+          else {
+            // An example's copy is written here already, so the clean-up at the end finds it.
+            current.steps.push(...steps.filter((s) => s.kind === 'file'));
+            cleanup.push(...steps.filter((s): s is CommandStep => s.kind === 'command'));
+          }
         }
         if (token.type === 'inline' && tokens[i - 1]?.type === 'paragraph_open') {
           prose.push({ text: token.content, line: startLine });
         }
         return;
       case 'fence':
-        handleFence(token, startLine);
+        handleFence(token.info, token.content, startLine);
         return;
     }
   });
+  flushInserts(Infinity);
   startExercise('', 0);
 
-  function handleFence(token: Token, fenceLine: number): void {
-    const info = fenceInfo(token.info);
+  /** Steps of the shortcodes above `line`, in page order among the Markdown's own. */
+  function flushInserts(line: number): void {
+    while (inserts[0] && inserts[0].line < line) handleInsert(inserts.shift() as ShortcodeInsert);
+  }
+
+  function handleInsert(insert: ShortcodeInsert): void {
+    if (insert.kind === 'code') {
+      handleFence(insert.lang, `${insert.text}\n`, insert.contentLine - 1);
+      return;
+    }
+    if (insert.kind === 'command') {
+      const options = pending;
+      pending = {};
+      if (options.skip) return;
+      const step: CommandStep = { kind: 'command', line: insert.line, command: insert.command, outputs: insert.output ? [insert.output] : [], block: ++blocks, options };
+      current.steps.push(...commandSteps(step));
+      lastCommand = step;
+      prose = [];
+      return;
+    }
+    const shown = insert.source;
+    if (!options.examples) {
+      exampleProblems.push({ line: insert.line, lessonSays: shown, problem: `no examples folder to read ${insert.file} from`, fix: EXAMPLES_FIX });
+      return;
+    }
+    const read = options.examples.read(insert.file);
+    if (!read.ok) {
+      if (read.refused) throw new LessonError(file, insert.line, read.problem, read.fix);
+      exampleProblems.push({ line: insert.line, lessonSays: shown, problem: read.problem, fix: read.fix });
+      return;
+    }
+    const lang = insert.lang ?? insert.file.replace(/^.*\./, '');
+    if (!YAML_LANGS.has(lang.toLowerCase()) && lang.toLowerCase() !== 'json') return;
+    try {
+      if (!checkManifest(read.content, 1, read.path)) return;
+    } catch (error) {
+      // The example's own line is in the message; the page's line is where the author looks.
+      if (error instanceof LessonError) throw new LessonError(file, insert.line, `${insert.file}:${error.line}: ${error.problem}`, error.fix, { cause: error });
+      throw error;
+    }
+    current.steps.push({ kind: 'file', line: insert.line, fileName: '', content: withNewline(read.content), nameSource: 'next-apply', example: insert.file });
+    prose = [];
+    lastCommand = undefined;
+  }
+
+  /**
+   * The command as it runs: an example URL after `-f` becomes a copy of the local example, written
+   * just before it; one with no local file makes the command a finding instead of a network attempt.
+   */
+  function commandSteps(step: CommandStep): Step[] {
+    const { command, uses } = localiseExampleUrls(step.command);
+    if (uses.length === 0) return [step];
+    const copies: FileStep[] = [];
+    for (const use of uses) {
+      const read = options.examples?.read(use.example);
+      if (read?.ok) {
+        copies.push({ kind: 'file', line: step.line, fileName: use.copy, content: withNewline(read.content), nameSource: 'example', example: use.example });
+        continue;
+      }
+      if (read?.refused) throw new LessonError(file, step.line, read.problem, read.fix);
+      step.missingExample = true;
+      exampleProblems.push({
+        line: step.line, lessonSays: step.command,
+        problem: read ? `${use.url}: ${read.problem}` : `${use.url} names the example ${use.example}, and there is no examples folder to read it from (the sandbox has no internet)`,
+        fix: read ? read.fix : EXAMPLES_FIX,
+      });
+    }
+    if (step.missingExample) return [step];
+    step.command = command;
+    return [...copies, step];
+  }
+
+  function handleFence(rawInfo: string, content: string, fenceLine: number): void {
+    const info = fenceInfo(rawInfo);
     const lang = info.lang;
     const contentLine = fenceLine + 1;
-    const text = token.content.replace(/\n$/, '');
+    const text = content.replace(/\n$/, '');
     const options = pending;
     pending = {};
     if (options.skip) return;
@@ -174,14 +280,14 @@ export function parseLesson(source: string, file: string): Lesson {
       return;
     }
     if (YAML_LANGS.has(lang) && !info.words.includes('fragment')) {
-      if (!checkManifest(token.content, contentLine, file)) return;
+      if (!checkManifest(content, contentLine, file)) return;
       const named = options.fileName ?? info.fileName;
       const fromProse = named ? undefined : fileNameFromProse(prose);
       const step: FileStep = named
-        ? { kind: 'file', line: contentLine, fileName: named, content: token.content, nameSource: 'prose', nameLine: fenceLine }
+        ? { kind: 'file', line: contentLine, fileName: named, content, nameSource: 'prose', nameLine: fenceLine }
         : fromProse
-          ? { kind: 'file', line: contentLine, fileName: fromProse.name, content: token.content, nameSource: 'prose', nameLine: fromProse.line }
-          : { kind: 'file', line: contentLine, fileName: '', content: token.content, nameSource: 'next-apply' };
+          ? { kind: 'file', line: contentLine, fileName: fromProse.name, content, nameSource: 'prose', nameLine: fromProse.line }
+          : { kind: 'file', line: contentLine, fileName: '', content, nameSource: 'next-apply' };
       current.steps.push(step);
       prose = [];
       lastCommand = undefined;
@@ -191,14 +297,15 @@ export function parseLesson(source: string, file: string): Lesson {
       const block = ++blocks;
       for (const c of splitCommandBlock(text, contentLine, lang)) {
         const step: CommandStep = { kind: 'command', line: c.line, command: c.command, outputs: c.outputs, block, options };
-        current.steps.push(step);
+        current.steps.push(...commandSteps(step));
         lastCommand = step;
       }
       prose = [];
     }
   }
 
-  const lesson: Lesson = { file, title: frontMatterTitle ?? h1 ?? basename(file, '.md'), exercises, cleanup };
+  const lesson: Lesson = { file, title: frontMatterTitle ?? h1 ?? basename(file, '.md'), exercises, cleanup, exampleProblems,
+    ...(options.examples && hasExamples(exercises) ? { examples: { dir: options.examples.dir, origin: options.examples.origin } } : {}) };
   for (const exercise of exercises) if (exercise.title === '') exercise.title = lesson.title;
   nameFilesFromApplies(lesson);
   const commands = exercises.flatMap((e) => e.steps).filter((s) => s.kind === 'command');
@@ -209,7 +316,7 @@ export function parseLesson(source: string, file: string): Lesson {
     const check = checkFileName(step.fileName);
     if (!check.ok) throw new LessonError(file, step.nameLine ?? step.line, check.problem, check.fix);
   }
-  const runnable = exercises.some((e) => e.steps.some((s) => s.kind !== 'annotation'));
+  const runnable = exercises.some((e) => e.steps.some((s) => s.kind !== 'annotation')) || exampleProblems.length > 0;
   if (!runnable) {
     throw new LessonError(file, 1, 'nothing to verify: the lesson has no ```yaml manifest and no ```bash command', 'add fenced ```yaml and ```bash blocks (other fence languages are not run)');
   }
@@ -233,7 +340,8 @@ export function fileNameFindings(lesson: Lesson): Finding[] {
     exercise.steps.forEach((step, i) => {
       if (step.kind !== 'file' || step.nameSource !== 'prose') return;
       const apply = nextApply(exercise.steps.slice(i + 1));
-      if (!apply || normalize(apply.file) === normalize(step.fileName)) return;
+      // A page that shows a manifest and applies the site's copy by URL means that same file.
+      if (!apply || normalize(apply.file) === normalize(step.fileName) || isExampleCopy(apply.file)) return;
       // Rename where the name is used once: the file in the prose, unless a later command uses the prose's name too.
       const laterUse = exercise.steps.slice(i + 1).some((s) => s.kind === 'command' && s !== apply.step && hasWord(s.command, step.fileName));
       findings.push({
@@ -269,13 +377,15 @@ function fileSteps(exercise: Exercise): FileStep[] {
 }
 
 // Jekyll/Hugo front matter would otherwise parse as a setext `##` heading; blank it, keep lines.
+// Hugo also writes it in TOML between `+++` lines.
 function stripFrontMatter(source: string): { body: string; title?: string } {
-  const match = /^---\r?\n([\s\S]*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/.exec(source);
+  const match = /^---\r?\n([\s\S]*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/.exec(source) ?? /^\+\+\+\r?\n([\s\S]*?)\r?\n\+\+\+[ \t]*(?:\r?\n|$)/.exec(source);
   if (!match) return { body: source };
   const blank = match[0].replace(/[^\n]/g, '');
   let title: string | undefined;
   try {
-    const data: unknown = parseYaml(match[1] ?? '');
+    const toml = match[0].startsWith('+++') ? /^title\s*=\s*"((?:[^"\\]|\\.)*)"/m.exec(match[1] ?? '')?.[1] : undefined;
+    const data: unknown = match[0].startsWith('+++') ? { title: toml } : parseYaml(match[1] ?? '');
     if (data && typeof data === 'object' && 'title' in data && typeof data.title === 'string') title = data.title;
   } catch {
     // Malformed front matter is the site generator's problem; the lesson body is still checkable.
@@ -348,7 +458,8 @@ function fileNameFromProse(paragraphs: { text: string; line: number }[]): { name
 /** The file of the first `kubectl apply|create -f FILE` among the steps, stopping at the next file. */
 function nextApply(steps: Step[]): { file: string; step: CommandStep } | undefined {
   for (const step of steps) {
-    if (step.kind === 'file') return undefined;
+    // An example URL's copy is written just before its apply: not the next file of the page.
+    if (step.kind === 'file' && step.nameSource !== 'example') return undefined;
     if (step.kind !== 'command') continue;
     const file = appliedFile(step.command);
     if (file) return { file, step };
@@ -384,4 +495,26 @@ function nameFilesFromApplies(lesson: Lesson): void {
     step.fileName = `${name}.yaml`;
     step.nameSource = 'metadata-name';
   });
+}
+
+function withNewline(text: string): string {
+  return text.endsWith('\n') ? text : `${text}\n`;
+}
+
+/** The example problems as findings: each at its line, in the exercise it belongs to. */
+export function exampleFindings(lesson: Lesson): Finding[] {
+  return lesson.exampleProblems.map((p) => ({
+    severity: 'error' as const,
+    file: lesson.file,
+    line: p.line,
+    exercise: ([...lesson.exercises].reverse().find((e) => e.line <= p.line) ?? lesson.exercises[0])?.title ?? lesson.title,
+    title: 'example file not found',
+    lessonSays: p.lessonSays,
+    clusterDid: `not run: ${p.problem}`,
+    suggestion: p.fix,
+  }));
+}
+
+function hasExamples(exercises: Exercise[]): boolean {
+  return exercises.some((e) => e.steps.some((s) => s.kind === 'file' && s.example !== undefined));
 }

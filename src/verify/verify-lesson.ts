@@ -18,7 +18,8 @@ import { standInFor } from '../images/image-reference.ts';
 import { loadImagesConfig } from '../images/images-config.ts';
 import { evaluateObjectClaim, type ObjectClaim } from '../lesson/object-claims.ts';
 import { compareOutput, type OutputComparison } from '../lesson/compare-output.ts';
-import { fileNameFindings, parseLesson, type CommandStep, type Exercise, type Lesson } from '../lesson/parse-lesson.ts';
+import { findExamplesFolder } from '../lesson/examples-folder.ts';
+import { exampleFindings, fileNameFindings, parseLesson, type CommandStep, type Exercise, type Lesson } from '../lesson/parse-lesson.ts';
 import { createNamespace, deleteNamespace, isHarnessNamespace } from '../kube/namespace.ts';
 import type { CommandReport, ExerciseReport, ExpectationReport, VerificationReport } from '../report/verification-report.ts';
 import { hostExecutor, type CommandExecutor, type CommandResult } from '../shell/command-executor.ts';
@@ -42,17 +43,22 @@ export interface VerifyOptions {
   eventualTimeoutMs?: number;
   /** The whole lesson, so no lesson keeps a CI job busy for longer. */
   lessonTimeoutMs?: number;
+  /** A docs site's examples folder (`--examples`); else LESSON_HARNESS_EXAMPLES, else one found above the lesson. */
+  examplesDir?: string;
 }
 
 type Report = (severity: Finding['severity'], line: number, title: string, lessonSays: string, clusterDid: string, suggestion: string, fix?: LessonEdit[]) => void;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-export async function loadLesson(lessonPath: string): Promise<Lesson> {
+export async function loadLesson(lessonPath: string, options: { examplesDir?: string } = {}): Promise<Lesson> {
   const source = await readFile(lessonPath, 'utf8').catch((error: NodeJS.ErrnoException) => {
     throw new HarnessError(`lesson file ${lessonPath} cannot be read (${error.code ?? error.message})`, { fix: 'give the path of a Markdown lesson, e.g. lessons/kubernetes-jobs.md' });
   });
-  return parseLesson(source, lessonPath);
+  const explicit = options.examplesDir !== undefined ? { dir: options.examplesDir, origin: '--examples' }
+    : defaults.examplesDir !== undefined ? { dir: defaults.examplesDir, origin: 'LESSON_HARNESS_EXAMPLES' } : undefined;
+  const examples = findExamplesFolder(lessonPath, explicit);
+  return parseLesson(source, lessonPath, examples ? { examples } : {});
 }
 
 /** Namespaces a lesson names (`-n shop`, `namespace: shop`, `create namespace shop`): watched from the start. */
@@ -76,7 +82,7 @@ export function namespacesNamed(lesson: Lesson): string[] {
 }
 
 export async function verifyLesson(options: VerifyOptions): Promise<VerificationReport> {
-  const lesson = await loadLesson(options.lessonPath);
+  const lesson = await loadLesson(options.lessonPath, options);
   return lessonGate.run(namespacesNamed(lesson).length > 0 ? 'alone' : 'together', async () => {
     const run = await LessonRun.start(lesson, options);
     try {
@@ -117,7 +123,7 @@ class LessonRun {
       eventualMs: options.eventualTimeoutMs ?? defaults.timeouts.eventualMs,
       lessonMs: options.lessonTimeoutMs ?? defaults.timeouts.lessonMs,
     };
-    this.#staticFindings = fileNameFindings(lesson);
+    this.#staticFindings = [...fileNameFindings(lesson), ...exampleFindings(lesson)];
   }
 
   static async start(lesson: Lesson, options: VerifyOptions): Promise<LessonRun> {
@@ -170,11 +176,13 @@ class LessonRun {
 
   async verify(): Promise<VerificationReport> {
     const exercises: ExerciseReport[] = [];
+    if (this.lesson.examples) this.#log(`examples folder: ${this.lesson.examples.dir} (${this.lesson.examples.origin})`);
     for (const exercise of this.lesson.exercises) exercises.push(await this.#exercise(exercise));
     const cleanup = this.lesson.cleanup;
     if (cleanup.length > 0) {
       this.#log('\n▶ clean-up (<!-- verify: cleanup -->)');
       for (const step of cleanup) {
+        if (step.missingExample) continue;
         const result = await this.shell.run(step.command, { timeoutMs: this.#limits.commandMs });
         this.#log(`  $ ${step.command} → exit ${result.exitCode}`);
       }
@@ -219,7 +227,8 @@ class LessonRun {
         // Refused names were caught at parse time; here a symlink an earlier command made.
         const refused = await this.executor.writeFile(step.fileName, step.content).then(() => undefined, (error: HarnessError) => error);
         if (refused) report('error', step.nameLine ?? step.line, 'file not written', `create ${step.fileName}`, refused.message.split('\n')[0] ?? '', refused.fix ?? '');
-        else this.#log(`  ✎ ${step.fileName} (line ${step.line})`);
+        else if (step.nameSource === 'example') this.#log(`  ↓ ${step.example ?? ''} from the examples folder → ${step.fileName} (line ${step.line})`);
+        else this.#log(`  ✎ ${step.fileName} (line ${step.line})${step.example ? ` from {{% code_sample file="${step.example}" %}}` : ''}`);
       } else if (step.kind === 'command') {
         commands.push(await this.#command(step, exercise, report));
       }
@@ -334,6 +343,8 @@ class LessonRun {
 
   async #command(step: CommandStep, exercise: Exercise, report: Report): Promise<CommandReport> {
     const began = Date.now();
+    // Its example is not in the examples folder: a finding already (exampleFindings), and no network attempt.
+    if (step.missingExample) return { command: step.command, line: step.line, exitCode: 0, output: '', durationMs: 0 };
     this.#madeAt.push({ at: this.recorder.now(), line: step.line });
     // Names are looked up again on every look: the pod a student would pick may be new.
     const prepared = (): string => substituteNames(step.command, this.#live()).command;
