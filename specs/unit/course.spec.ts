@@ -7,6 +7,8 @@ import { expandLessonPaths, shardLessons } from '../../src/course/lesson-paths.t
 import type { CourseReport } from '../../src/course/verify-course.ts';
 import { courseExitCode, courseJunit, courseRows, courseTerminalTable } from '../../src/report/course-report.ts';
 import type { VerificationReport } from '../../src/report/verification-report.ts';
+import { parseLesson } from '../../src/lesson/parse-lesson.ts';
+import { namespacesNamed } from '../../src/verify/verify-lesson.ts';
 
 describe('course lessons', () => {
   let dir: string;
@@ -43,6 +45,21 @@ describe('course lessons', () => {
   it('refuses a shard outside 1..n', () => {
     expect(() => shardLessons(lessons, 0, 2)).to.throw(TypeError, /--shard i\/n/);
     expect(() => shardLessons(lessons, 3, 2)).to.throw(TypeError);
+  });
+});
+
+describe('lessons that name namespaces (they run alone in a course)', () => {
+  const named = (markdown: string): string[] => namespacesNamed(parseLesson(markdown, 'lesson.md'));
+  const command = (line: string): string => `# L\n\n## One\n\n\`\`\`bash\n${line}\n\`\`\`\n`;
+  it('finds kubectl\'s -n and --namespace, create namespace, and namespace: in manifests', () => {
+    expect(named(command('kubectl get pods -n shop'))).to.deep.equal(['shop']);
+    expect(named(command('kubectl get pods --namespace=shop | grep -n web'))).to.deep.equal(['shop']);
+    expect(named(command('kubectl create namespace shop'))).to.deep.equal(['shop']);
+    expect(named('# L\n\n## One\n\n```yaml\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: shop\n```\n')).to.deep.equal(['shop']);
+  });
+  it('does not take another program\'s -n for a namespace (shuf -n 1 in the Jobs lesson)', () => {
+    expect(named(command('seq 10 | shuf -n 1; head -n 2 /etc/hosts'))).to.deep.equal([]);
+    expect(named('# L\n\n## One\n\n```yaml\napiVersion: batch/v1\nkind: Job\nmetadata:\n  name: j\nspec:\n  template:\n    spec:\n      containers:\n      - name: c\n        image: alpine\n        args: ["sleep $(shuf -i 5-10 -n 1)"]\n      restartPolicy: Never\n```\n')).to.deep.equal([]);
   });
 });
 

@@ -9,7 +9,7 @@ import type { Finding } from '../../src/findings/finding.ts';
 import { allFindings, type VerificationReport } from '../../src/report/verification-report.ts';
 import { verifyCourse } from '../../src/course/verify-course.ts';
 import { courseExitCode, courseRows, type CourseRow } from '../../src/report/course-report.ts';
-import { sharedCluster } from '../e2e/support/lesson-cluster.ts';
+import { whenClusterUp } from '../e2e/support/lesson-cluster.ts';
 
 const lessons = path.join(projectRoot, 'lessons');
 const fixtures = path.join(projectRoot, 'specs', 'fixtures', 'lessons');
@@ -26,19 +26,23 @@ export const COURSE: { lesson: string; brokenLines: number[] }[] = [
 const describeFindings = (findings: Finding[]): string => findings.map((f) => `  ${f.line} ${f.severity} ${f.title}: ${f.clusterDid.split('\n')[0] ?? ''}`).join('\n');
 
 /** The lessons as one course run: concurrently, except those creating namespaces (see verify-course.ts). */
-async function verifyAll(files: string[]): Promise<{ reports: Map<string, VerificationReport>; rows: CourseRow[] }> {
-  const course = await verifyCourse({ lessons: files, cluster: sharedCluster(), jobs: files.length });
-  const reports = new Map(course.results.flatMap((r) => (r.report ? [[path.basename(r.lesson), r.report] as const] : [])));
-  return { reports, rows: courseRows(course) };
+function verifyAll(files: string[]): Promise<{ reports: Map<string, VerificationReport>; rows: CourseRow[] }> {
+  return whenClusterUp(async (cluster) => {
+    const course = await verifyCourse({ lessons: files, cluster, jobs: files.length });
+    const reports = new Map(course.results.flatMap((r) => (r.report ? [[path.basename(r.lesson), r.report] as const] : [])));
+    return { reports, rows: courseRows(course) };
+  });
 }
 
 describe('the course: every lesson verifies clean', function () {
-  // The slowest lesson waits for a CronJob's first minute and a 15 s TTL: about 2 minutes.
+  // The slowest lesson waits for a CronJob's first minute and a 15 s TTL: about 2 minutes; the
+  // other verify suites run beside it (whenClusterUp).
   this.timeout(900_000);
   let reports: Map<string, VerificationReport>;
   let rows: CourseRow[];
+  const course = verifyAll(COURSE.map((c) => path.join(lessons, c.lesson)));
   before(async () => {
-    ({ reports, rows } = await verifyAll(COURSE.map((c) => path.join(lessons, c.lesson))));
+    ({ reports, rows } = await course);
   });
   for (const { lesson } of COURSE) {
     it(`${lesson}: zero error findings`, () => {
@@ -56,8 +60,9 @@ describe('the course: broken copies are reported at the broken lines', function 
   this.timeout(900_000);
   let reports: Map<string, VerificationReport>;
   let rows: CourseRow[];
+  const course = verifyAll(COURSE.map((c) => path.join(fixtures, c.lesson.replace(/\.md$/, '.broken.md'))));
   before(async () => {
-    ({ reports, rows } = await verifyAll(COURSE.map((c) => path.join(fixtures, c.lesson.replace(/\.md$/, '.broken.md')))));
+    ({ reports, rows } = await course);
   });
   it('the course index marks every broken copy failed, and the run exits 1', () => {
     expect(rows.map((r) => r.result)).to.deep.equal(COURSE.map(() => 'fail'));

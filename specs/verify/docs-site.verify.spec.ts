@@ -9,7 +9,7 @@ import { projectRoot } from '../../src/config/project-root.ts';
 import type { Finding } from '../../src/findings/finding.ts';
 import { allFindings, type VerificationReport } from '../../src/report/verification-report.ts';
 import { verifyLesson } from '../../src/verify/verify-lesson.ts';
-import { sharedCluster } from '../e2e/support/lesson-cluster.ts';
+import { whenClusterUp } from '../e2e/support/lesson-cluster.ts';
 
 const site = path.join(projectRoot, 'specs', 'fixtures', 'docs-site');
 const page = path.join(site, 'content', 'en', 'docs', 'tasks', 'job', 'run-a-job.md');
@@ -25,11 +25,13 @@ describe('lesson-verify on a docs site\'s task page (Hugo shortcodes, examples b
   this.timeout(600_000);
   let report: VerificationReport;
   let brokenReport: VerificationReport;
+  // Started with the cluster, beside the other verify suites (whenClusterUp).
+  const verified = whenClusterUp((cluster) => Promise.all([
+    verifyLesson({ lessonPath: page, cluster, log: () => undefined }),
+    verifyLesson({ lessonPath: broken, cluster, examplesDir: path.join(site, 'content', 'en', 'examples'), log: () => undefined }),
+  ]));
   before(async () => {
-    [report, brokenReport] = await Promise.all([
-      verifyLesson({ lessonPath: page, cluster: sharedCluster(), log: () => undefined }),
-      verifyLesson({ lessonPath: broken, cluster: sharedCluster(), examplesDir: path.join(site, 'content', 'en', 'examples'), log: () => undefined }),
-    ]);
+    [report, brokenReport] = await verified;
   });
 
   it('the page verifies with zero error findings', () => {

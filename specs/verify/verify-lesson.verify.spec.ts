@@ -12,7 +12,7 @@ import type { Finding } from '../../src/findings/finding.ts';
 import { allFindings, type VerificationReport } from '../../src/report/verification-report.ts';
 import { writeReports } from '../../src/report/write-reports.ts';
 import { loadLesson, verifyLesson } from '../../src/verify/verify-lesson.ts';
-import { sharedCluster } from '../e2e/support/lesson-cluster.ts';
+import { backgroundSettled, sharedCluster, whenClusterUp } from '../e2e/support/lesson-cluster.ts';
 
 const lessons = path.join(projectRoot, 'lessons');
 const fixtures = path.join(projectRoot, 'specs', 'fixtures', 'lessons');
@@ -28,8 +28,9 @@ describe('lesson-verify on the shipped Jobs lesson', function () {
   this.timeout(600_000);
   let report: VerificationReport;
   let findings: Finding[];
+  const verified = whenClusterUp((cluster) => verifyLesson({ lessonPath: path.join(lessons, 'kubernetes-jobs.md'), cluster, ...quiet }));
   before(async () => {
-    report = await verifyLesson({ lessonPath: path.join(lessons, 'kubernetes-jobs.md'), cluster: sharedCluster(), ...quiet });
+    report = await verified;
     findings = allFindings(report);
   });
   const expectFinding = (severity: Finding['severity'], line: number, title: RegExp): void => {
@@ -80,8 +81,9 @@ describe('lesson-verify on the shipped Jobs lesson', function () {
 
 describe('lesson-verify on the corrected Jobs lesson', function () {
   this.timeout(600_000);
+  const verified = whenClusterUp((cluster) => verifyLesson({ lessonPath: path.join(lessons, 'fixtures', 'kubernetes-jobs.corrected.md'), cluster, ...quiet }));
   it('finds no error', async () => {
-    const report = await verifyLesson({ lessonPath: path.join(lessons, 'fixtures', 'kubernetes-jobs.corrected.md'), cluster: sharedCluster(), ...quiet });
+    const report = await verified;
     const errors = allFindings(report).filter((f) => f.severity === 'error');
     expect(errors, describeFindings(errors)).to.deep.equal([]);
   });
@@ -121,8 +123,11 @@ describe('lesson-verify on bad input', function () {
     expect(Date.now() - started, 'bounded time (ms)').to.be.lessThan(60_000);
     expect(findings.some((f) => f.severity === 'error' && /pod cannot start/.test(f.title) && /ErrImagePull|ImagePullBackOff/.test(f.clusterDid)), describeFindings(findings)).to.equal(true);
   });
-  it('leaves no scratch directory behind', async () => {
-    // Only this process's runs count: another run on the machine (or a killed one) has its own.
+  it('leaves no scratch directory behind', async function () {
+    // Once every lesson of this run has ended (the suites verify side by side). Only this
+    // process's runs count: another run on the machine (or a killed one) has its own.
+    this.timeout(900_000);
+    await backgroundSettled();
     const left = (await readdir(os.tmpdir())).filter((f) => f.startsWith(`lesson-${process.pid}-`));
     expect(left).to.deep.equal([]);
   });

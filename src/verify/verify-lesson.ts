@@ -33,6 +33,7 @@ import { Timeline } from '../timeline/timeline.ts';
 import { documentsFailure, isBackground, isEndless, isReadOnly, SERVING } from './command-kinds.ts';
 import { exerciseFacts, reportPods } from './lesson-facts.ts';
 import { substituteNames, type LiveObject } from './lesson-names.ts';
+import { lessonGate } from './lesson-gate.ts';
 
 export interface VerifyOptions {
   lessonPath: string;
@@ -75,7 +76,11 @@ export function namespacesNamed(lesson: Lesson): string[] {
   };
   for (const step of lesson.exercises.flatMap((e) => e.steps)) {
     const text = step.kind === 'command' ? step.command : step.kind === 'file' ? step.content : '';
-    for (const m of text.matchAll(/(?:\s-n\s*|\s--namespace[= ])([a-z0-9-]+)/g)) add(m[1]);
+    // -n is kubectl's namespace flag only on a kubectl command line: `shuf -i 5-10 -n 1` in the
+    // Jobs lesson's job-3 once made it a lesson that names namespace "1", so a course ran its
+    // copies one after another (bench:course).
+    const kubectlLines = step.kind === 'command' ? text.split(/[|;&\n]+/).filter((part) => /\bkubectl\b/.test(part)) : [];
+    for (const m of kubectlLines.join('\n').matchAll(/(?:\s-n\s*|\s--namespace[= ])([a-z0-9-]+)/g)) add(m[1]);
     for (const m of text.matchAll(/\bcreate\s+(?:namespace|ns)\s+([a-z0-9-]+)/g)) add(m[1]);
     for (const m of text.matchAll(/^\s*namespace:\s*["']?([a-z0-9-]+)/gm)) add(m[1]);
     for (const m of text.matchAll(/kind:\s*Namespace[\s\S]*?name:\s*["']?([a-z0-9-]+)/g)) add(m[1]);
@@ -85,12 +90,14 @@ export function namespacesNamed(lesson: Lesson): string[] {
 
 export async function verifyLesson(options: VerifyOptions): Promise<VerificationReport> {
   const lesson = await loadLesson(options.lessonPath, options);
-  const run = await LessonRun.start(lesson, options);
-  try {
-    return await run.verify();
-  } finally {
-    await run.close();
-  }
+  return lessonGate.run(namespacesNamed(lesson).length > 0 ? 'alone' : 'together', async () => {
+    const run = await LessonRun.start(lesson, options);
+    try {
+      return await run.verify();
+    } finally {
+      await run.close();
+    }
+  });
 }
 
 /** One run of one lesson: its scratch directory, namespace, terminal and recorder. */

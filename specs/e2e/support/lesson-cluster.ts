@@ -63,6 +63,32 @@ export function exercise(name: string, job = name): { result: Promise<ExerciseRe
   return { result };
 }
 
+/** Work other than exercises, started with them as soon as the cluster is up. */
+const background: { work: (cluster: StartedCluster) => Promise<unknown>; settle: (run: Promise<unknown>) => void }[] = [];
+
+/**
+ * Starts `work` as soon as the run's cluster is up, beside everything else registered (call it
+ * inside describe(); await the result in a hook or test). The verify suites verify many lessons
+ * whose time is mostly the lessons' own waiting (sleeps, deadlines, a CronJob's minute): one
+ * after another they took 11 minutes. Lessons that name namespaces still run alone
+ * (src/verify/lesson-gate.ts).
+ */
+export function whenClusterUp<T>(work: (cluster: StartedCluster) => Promise<T>): Promise<T> {
+  let settle!: (run: Promise<unknown>) => void;
+  const result = new Promise<T>((resolve, reject) => {
+    settle = (run) => (run as Promise<T>).then(resolve, reject);
+  });
+  result.catch(() => undefined); // reported by the tests that await it
+  background.push({ work, settle });
+  return result;
+}
+
+/** Resolves once every piece of work registered with whenClusterUp has ended (for checks of what is left behind). */
+export async function backgroundSettled(): Promise<void> {
+  await Promise.allSettled(started);
+}
+const started: Promise<unknown>[] = [];
+
 /** The run's cluster, for specs that drive it themselves (lesson verification). */
 export function sharedCluster(): StartedCluster {
   if (!cluster) throw new Error('the cluster is not started: load specs/e2e/support/lesson-cluster.ts as a mocha root hook (--require)');
@@ -85,6 +111,11 @@ export const mochaHooks = {
     const c = cluster;
     for (const entry of registered) {
       entry.settle(runExercise(c, entry.definition, { log: (line) => process.stderr.write(`    ${line}\n`) }));
+    }
+    for (const entry of background) {
+      const run = entry.work(c);
+      started.push(run);
+      entry.settle(run);
     }
   },
   async afterAll(this: Mocha.Context): Promise<void> {

@@ -238,6 +238,12 @@ export function kubernetesCommands(l: LocalLayout, pki: Pki, sa: { privateKey: s
         `--service-account-private-key-file=${sa.privateKey}`, `--root-ca-file=${pki.caCert}`,
         `--cluster-signing-cert-file=${pki.caCert}`, `--cluster-signing-key-file=${pki.caKey}`,
         `--service-cluster-ip-range=${serviceClusterIpRange}`, '--profiling=false',
+        // Its client's rate limit (20 requests/s, burst 30) paces the start: each controller's
+        // ServiceAccount and token cost three requests, so ~40 controllers started 150 ms apart,
+        // and informers (the ServiceAccount controller's too) only start after the last one —
+        // 4.5 s from process start to the namespace's default ServiceAccount (bench:cluster).
+        // One throwaway cluster, one client of note: let it go at the apiserver's pace.
+        '--kube-api-qps=200', '--kube-api-burst=400',
       ],
     },
     {

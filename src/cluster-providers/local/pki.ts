@@ -43,22 +43,24 @@ export async function createPki(dir: string, requests: CertificateRequest[]): Pr
   await execa('openssl', ['req', '-x509', '-new', '-key', caKey, '-subj', '/CN=lesson-harness-ca', '-days', days, '-out', caCert,
     '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign,digitalSignature']);
 
-  // Issue in parallel: each is a few openssl processes and they do not depend on each other
-  // (hence random serials rather than a shared serial file).
+  // Issue in parallel: they do not depend on each other (hence random serials rather than a
+  // shared serial file). One openssl process per certificate (key, request and signature in one
+  // `req -CA`), not three: 40 process starts took 1.5 s of a cluster start on a loaded machine.
+  // The config file holds only our extensions, so none of openssl.cnf's defaults (v3_ca) slip in.
   await Promise.all(requests.map(async (req) => {
     const key = file(req.name, 'key');
-    const csr = file(req.name, 'csr');
-    const ext = file(req.name, 'ext');
-    await newKey(key);
-    await execa('openssl', ['req', '-new', '-key', key, '-subj', subject(req.commonName, req.organization), '-out', csr]);
+    const config = file(req.name, 'cnf');
     const usages = { server: 'serverAuth', client: 'clientAuth', both: 'serverAuth,clientAuth' }[req.usage];
-    const lines = ['basicConstraints=CA:FALSE', 'keyUsage=critical,digitalSignature,keyEncipherment', `extendedKeyUsage=${usages}`];
+    const lines = ['[req]', 'distinguished_name = dn', '[dn]', '[leaf]',
+      'basicConstraints=CA:FALSE', 'keyUsage=critical,digitalSignature,keyEncipherment', `extendedKeyUsage=${usages}`];
     if (req.altNames?.length) {
       lines.push(`subjectAltName=${req.altNames.map((n) => (n.startsWith('IP:') ? n : `DNS:${n}`)).join(',')}`);
     }
-    await writeFile(ext, `${lines.join('\n')}\n`);
-    await execa('openssl', ['x509', '-req', '-in', csr, '-CA', caCert, '-CAkey', caKey, '-set_serial', `0x${randomBytes(16).toString('hex')}`, '-days', days,
-      '-extfile', ext, '-out', file(req.name, 'crt')]);
+    await writeFile(config, `${lines.join('\n')}\n`);
+    await execa('openssl', ['req', '-new', '-config', config, '-extensions', 'leaf', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-noenc', '-keyout', key,
+      '-subj', subject(req.commonName, req.organization), '-CA', caCert, '-CAkey', caKey, '-set_serial', `0x${randomBytes(16).toString('hex')}`, '-days', days,
+      '-out', file(req.name, 'crt')]);
+    await chmod(key, 0o600);
   }));
 
   return { dir, caCert, caKey, cert: (name) => file(name, 'crt'), key: (name) => file(name, 'key') };
