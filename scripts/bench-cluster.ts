@@ -14,6 +14,7 @@ import { LocalClusterProvider } from '../src/cluster-providers/local/local-clust
 import { KindClusterProvider } from '../src/cluster-providers/kind/kind-cluster-provider.ts';
 import { clusterProcesses, listLeftovers } from '../src/cluster-providers/local/teardown.ts';
 import { projectRoot } from '../src/config/project-root.ts';
+import { singleKubernetesVersion } from '../src/config/kubernetes-versions.ts';
 
 const starts = Number(process.env.BENCH_STARTS ?? 3);
 const podCount = Number(process.env.BENCH_PODS ?? 20);
@@ -24,19 +25,21 @@ const percentile = (values: number[], p: number): number => {
 };
 const median = (values: number[]): number => percentile(values, 50);
 
+// LESSON_HARNESS_KUBERNETES picks the version (default: the pinned default); npm run bench:versions compares them.
+const version = singleKubernetesVersion();
+
 async function coldBuildSeconds(): Promise<string> {
   if (process.argv.includes('--cold')) {
     const cache = await mkdtemp(path.join(os.tmpdir(), 'cold-build-'));
     const goCache = await mkdtemp(path.join(os.tmpdir(), 'cold-gocache-'));
     const started = Date.now();
-    await execa('bash', [path.join(projectRoot, 'scripts/build-kubernetes.sh')], { env: { LESSON_HARNESS_CACHE: cache, GOCACHE: goCache }, stderr: 'inherit' });
+    await execa('bash', [path.join(projectRoot, 'scripts/build-kubernetes.sh'), version], { env: { LESSON_HARNESS_CACHE: cache, GOCACHE: goCache }, stderr: 'inherit' });
     const took = Date.now() - started;
     await rm(cache, { recursive: true, force: true });
     await rm(goCache, { recursive: true, force: true });
     return `${seconds(took)} (measured now, empty Go build cache, module cache kept)`;
   }
-  const version = (await readFile(path.join(projectRoot, 'scripts/kubernetes/go.mod'), 'utf8')).match(/k8s\.io\/kubernetes (v[\d.]+)/)?.[1];
-  const recorded = await readFile(path.join(defaults.cacheDir, 'kubernetes', version ?? '', 'build-seconds'), 'utf8').catch(() => '');
+  const recorded = await readFile(path.join(defaults.cacheDir, 'kubernetes', version, 'build-seconds'), 'utf8').catch(() => '');
   return recorded ? `${recorded.trim()} s (incremental if Go's cache was warm; --cold measures from scratch)` : 'unknown (run with --cold)';
 }
 
@@ -70,7 +73,7 @@ async function podRunningLatency(core: CoreV1Api, kubeConfig: import('@kubernete
   return at - created;
 }
 
-const provider = new LocalClusterProvider({ smokePod: false });
+const provider = new LocalClusterProvider({ smokePod: false, kubernetesVersion: version });
 const build = await coldBuildSeconds();
 const readyTimes: number[] = [];
 const teardownTimes: number[] = [];
@@ -101,7 +104,7 @@ for (let run = 1; run <= starts; run++) {
 }
 
 const row = (what: string, value: string, target = ''): string => `  ${what.padEnd(44)} ${value.padEnd(28)} ${target}`;
-process.stdout.write(`\nlocal cluster benchmark (${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${starts} warm starts)\n`);
+process.stdout.write(`\nlocal cluster benchmark, Kubernetes ${version} (${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${starts} warm starts)\n`);
 process.stdout.write(`${row('what', 'measured', 'target')}\n`);
 process.stdout.write(`${row('Kubernetes build (last build of this cache)', build)}\n`);
 process.stdout.write(`${row('warm start → node Ready (median)', `${seconds(median(readyTimes))} [${readyTimes.map(seconds).join(', ')}]`, '≤ 10 s')}\n`);

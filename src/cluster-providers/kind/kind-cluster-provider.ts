@@ -15,7 +15,7 @@ import { stderrLog, type ClusterProvider, type ClusterStartOptions, type Started
 import { nodeReady } from '../../kube/readiness.ts';
 import { ensureKubernetesBinaries } from '../kubernetes-binaries.ts';
 import { projectRoot } from '../../config/project-root.ts';
-import { buildNodeImage, etcdImageTag, publishedNodeImage } from './node-image.ts';
+import { buildNodeImage, etcdImageTag, kubernetesVersion, publishedNodeImage } from './node-image.ts';
 import { corednsUser, corefile, createClusterDns } from '../cluster-network/cluster-dns.ts';
 import { kubeProxyConfigYaml } from '../cluster-network/kube-proxy-config.ts';
 
@@ -218,7 +218,7 @@ export class KindClusterProvider implements ClusterProvider {
       }
       log(`[kind ${((Date.now() - began) / 1000).toFixed(1)}s] cluster ready — KUBECONFIG=${kubeconfigPath}`);
       // kubectl for lesson commands: the project's own build, the same version as the node.
-      const kubectlDir = await ensureKubernetesBinaries(() => undefined);
+      const kubectlDir = await ensureKubernetesBinaries(() => undefined, kubernetesVersion);
       return new StartedKindCluster(container, kubeConfig, kubeconfigPath, version, kubectlDir, stop);
     } catch (error) {
       // LESSON_HARNESS_KEEP_FAILED=1 keeps a node that failed to boot, to read its journal.

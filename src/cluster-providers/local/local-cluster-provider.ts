@@ -9,6 +9,7 @@ import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { execa } from 'execa';
 import { defaults } from '../../config/defaults.ts';
 import { HarnessError } from '../../errors/harness-error.ts';
+import { singleKubernetesVersion } from '../../config/kubernetes-versions.ts';
 import { nodeReady } from '../../kube/readiness.ts';
 import { Supervisor, tail } from '../../process/supervisor.ts';
 import { stderrLog, type ClusterProvider, type ClusterStartOptions, type StartedCluster } from '../cluster-provider.ts';
@@ -36,6 +37,11 @@ export interface LocalClusterOptions {
   detached?: boolean;
   /** Run one pod before declaring the cluster ready (default true): "node Ready" alone does not prove pods start. */
   smokePod?: boolean;
+  /**
+   * The Kubernetes version to run: one pinned version or minor (`v1.36.3`, `1.36`) or `default`
+   * (config/kubernetes-versions.json). Default: LESSON_HARNESS_KUBERNETES, else the pinned default.
+   */
+  kubernetesVersion?: string;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -92,14 +98,17 @@ function layoutEntries(l: LocalLayout): string[] {
 export class LocalClusterProvider implements ClusterProvider {
   readonly name = 'local';
   readonly layout: LocalLayout;
+  /** The pinned version this provider runs, e.g. v1.37.2. */
+  readonly kubernetesVersion: string;
 
   constructor(private readonly options: LocalClusterOptions = {}) {
     this.layout = localLayout(options.stateDir ?? defaults.localStateDir, options.portBase ?? defaults.portBase);
+    this.kubernetesVersion = singleKubernetesVersion(options.kubernetesVersion);
   }
 
   /** Removes a cluster left running (cluster:up) or behind (a killed run). */
   async down(log: (line: string) => void = stderrLog): Promise<string[]> {
-    const binDir = await ensureKubernetesBinaries(log).catch(() => undefined);
+    const binDir = await ensureKubernetesBinaries(log, this.kubernetesVersion).catch(() => undefined);
     await teardown(this.layout, log, binDir ? path.join(binDir, 'kube-proxy') : undefined);
     return listLeftovers(this.layout);
   }
@@ -126,13 +135,13 @@ export class LocalClusterProvider implements ClusterProvider {
     await checkTools();
     const cgroupVersion = await checkCgroups();
     await checkKmsg();
-    step(1, 'Kubernetes and CoreDNS binaries and stand-in images (built once, then cached)…');
+    step(1, `Kubernetes ${this.kubernetesVersion} and CoreDNS binaries and stand-in images (built once, then cached)…`);
     const imagesConfig = await loadImagesConfig();
     // All cached; on a cold cache the Go builds are CPU-bound (one after the other, so they do not
     // fight over the cores) and the images mostly wait for Debian's mirror, so building the images
     // side by side saves most of their build.
     const [[binDir, corednsBinary], standIns] = await Promise.all([
-      ensureKubernetesBinaries(log).then(async (bin) => [bin, await ensureCoreDnsBinary(log)] as const),
+      ensureKubernetesBinaries(log, this.kubernetesVersion).then(async (bin) => [bin, await ensureCoreDnsBinary(log)] as const),
       buildStandIns(imagesConfig, log),
     ]);
 
