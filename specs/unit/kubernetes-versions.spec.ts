@@ -4,7 +4,7 @@ import {
   loadKubernetesVersionPins, pickKubernetesPins, resolveKubernetesVersions, singleKubernetesVersion, validatePins, type KubernetesVersionPins,
 } from '../../src/config/kubernetes-versions.ts';
 
-const pins: KubernetesVersionPins = { default: 'v1.37.2', supported: ['v1.35.4', 'v1.36.3', 'v1.37.2'], outOfSupport: ['v1.34.12'] };
+const pins: KubernetesVersionPins = { default: 'v1.37.2', supported: ['v1.35.4', 'v1.36.3', 'v1.37.2'], outOfSupport: ['v1.34.12'], containerd: 'v2.3.7' };
 
 describe('Kubernetes version specs', () => {
   for (const [spec, expected] of [
@@ -46,20 +46,20 @@ describe('Kubernetes version pins', () => {
 
   it('refuses a pin file whose default is not supported', () => {
     expect(() => validatePins({ ...pins, default: 'v1.34.12' }, 'pins.json')).to.throw(TypeError, /Expected pins\.json to hold/);
-    expect(() => validatePins({ default: 'v1.37.2', supported: ['v1.37.2'] }, 'pins.json')).to.throw(TypeError, /pin-kubernetes\.ts/);
+    expect(() => validatePins({ default: 'v1.37.2', supported: ['v1.37.2'], outOfSupport: [] }, 'pins.json')).to.throw(TypeError, /pin-kubernetes\.ts/);
   });
 
   it('picks the newest patch of the three newest stable minors, ignoring pre-releases', () => {
     const served = ['v1.13.0', 'v1.34.4', 'v1.35.4', 'v1.36.1', 'v1.36.3', 'v1.37.2', 'v1.37.10', 'v1.38.0-beta.0', 'v1.38.0-rc.1', 'v1.37.3-alpha.0'];
-    expect(pickKubernetesPins(served, pins)).to.deep.equal({ default: 'v1.37.10', supported: ['v1.35.4', 'v1.36.3', 'v1.37.10'], outOfSupport: ['v1.34.12'] });
+    expect(pickKubernetesPins(served, pins)).to.deep.equal({ default: 'v1.37.10', supported: ['v1.35.4', 'v1.36.3', 'v1.37.10'], outOfSupport: ['v1.34.12'], containerd: 'v2.3.7' });
   });
 
   it('a minor leaving the window stays buildable as out of support', () => {
     const served = ['v1.35.4', 'v1.36.3', 'v1.37.2', 'v1.38.0'];
-    expect(pickKubernetesPins(served, pins)).to.deep.equal({ default: 'v1.38.0', supported: ['v1.36.3', 'v1.37.2', 'v1.38.0'], outOfSupport: ['v1.34.12', 'v1.35.4'] });
+    expect(pickKubernetesPins(served, pins)).to.deep.equal({ default: 'v1.38.0', supported: ['v1.36.3', 'v1.37.2', 'v1.38.0'], outOfSupport: ['v1.34.12', 'v1.35.4'], containerd: 'v2.3.7' });
   });
 
   it('refuses a listing without a stable version', () => {
-    expect(() => pickKubernetesPins(['v1.38.0-beta.0'])).to.throw(TypeError, /stable k8s\.io\/kubernetes versions, got `v1\.38\.0-beta\.0`/);
+    expect(() => pickKubernetesPins(['v1.38.0-beta.0'], pins)).to.throw(TypeError, /stable k8s\.io\/kubernetes versions, got `v1\.38\.0-beta\.0`/);
   });
 });

@@ -17,6 +17,11 @@ async function runBuild(script: string, what: string, log: (line: string) => voi
   return String(result.stdout).trim().split('\n').pop() ?? '';
 }
 
+/** The pinned containerd 2 (scripts/build-containerd.sh): the directory holding containerd, its runc shim and ctr. */
+export function ensureContainerdBinaries(log: (line: string) => void, version: string): Promise<string> {
+  return runBuild('build-containerd.sh', `containerd ${version}`, log, [version]);
+}
+
 /** The pinned CoreDNS (scripts/build-coredns.sh), the local cluster's DNS server. */
 export function ensureCoreDnsBinary(log: (line: string) => void): Promise<string> {
   return runBuild('build-coredns.sh', 'CoreDNS', log);

@@ -12,6 +12,11 @@ export interface KubernetesVersionPins {
   supported: string[];
   /** Still buildable (their module files are kept), but not part of `supported`. */
   outOfSupport: string[];
+  /**
+   * The containerd 2 that scripts/build-containerd.sh builds for the versions whose kubelet needs
+   * more than Debian's containerd 1.6 (src/cluster-providers/local/version-settings.ts says which).
+   */
+  containerd: string;
 }
 
 export const kubernetesVersionsFile = path.join(projectRoot, 'config', 'kubernetes-versions.json');
@@ -42,10 +47,11 @@ export function validatePins(value: unknown, source = kubernetesVersionsFile): K
   const pins = value as Partial<KubernetesVersionPins> | null;
   const isVersion = (v: unknown): v is string => typeof v === 'string' && /^v1\.\d+\.\d+$/.test(v);
   const isList = (v: unknown): v is string[] => Array.isArray(v) && v.every(isVersion);
-  if (!pins || !isVersion(pins.default) || !isList(pins.supported) || !isList(pins.outOfSupport) || !pins.supported.includes(pins.default)) {
-    throw new TypeError(`Expected ${source} to hold { default: "v1.X.Y", supported: [...], outOfSupport: [...] } with the default among the supported versions, got ${JSON.stringify(value)}. Rewrite it with \`npx tsx scripts/pin-kubernetes.ts\`.`);
+  const isContainerd = (v: unknown): v is string => typeof v === 'string' && /^v2\.\d+\.\d+$/.test(v);
+  if (!pins || !isVersion(pins.default) || !isList(pins.supported) || !isList(pins.outOfSupport) || !pins.supported.includes(pins.default) || !isContainerd(pins.containerd)) {
+    throw new TypeError(`Expected ${source} to hold { default: "v1.X.Y", supported: [...], outOfSupport: [...], containerd: "v2.X.Y" } with the default among the supported versions, got ${JSON.stringify(value)}. Rewrite it with \`npx tsx scripts/pin-kubernetes.ts\`.`);
   }
-  return { default: pins.default, supported: pins.supported, outOfSupport: pins.outOfSupport };
+  return { default: pins.default, supported: pins.supported, outOfSupport: pins.outOfSupport, containerd: pins.containerd };
 }
 
 /** Reads the pin file (when asked, never at import time). */
@@ -102,7 +108,7 @@ export function singleKubernetesVersion(spec: string | undefined = process.env.L
  * each of the three newest stable minors (no alphas, betas or release candidates); versions pinned
  * before that leave the window stay buildable as out of support.
  */
-export function pickKubernetesPins(served: string[], previous?: KubernetesVersionPins): KubernetesVersionPins {
+export function pickKubernetesPins(served: string[], previous: KubernetesVersionPins): KubernetesVersionPins {
   const stable = served.filter((v) => /^v1\.\d+\.\d+$/.test(v)).sort(compareKubernetesVersions);
   const newestPerMinor = new Map<number, string>();
   for (const v of stable) newestPerMinor.set(kubernetesMinor(v), v);
@@ -110,8 +116,8 @@ export function pickKubernetesPins(served: string[], previous?: KubernetesVersio
   const newest = supported.at(-1);
   if (!newest) throw new TypeError(`Expected the module proxy to serve stable k8s.io/kubernetes versions, got \`${served.join(' ')}\``);
   const supportedMinors = new Set(supported.map(kubernetesMinor));
-  const outOfSupport = [...new Set([...(previous?.supported ?? []), ...(previous?.outOfSupport ?? [])])]
+  const outOfSupport = [...new Set([...previous.supported, ...previous.outOfSupport])]
     .filter((v) => !supportedMinors.has(kubernetesMinor(v)) && kubernetesMinor(v) < kubernetesMinor(newest))
     .sort(compareKubernetesVersions);
-  return { default: newest, supported, outOfSupport };
+  return { default: newest, supported, outOfSupport, containerd: previous.containerd };
 }

@@ -26,7 +26,8 @@ import { checkCgroups, checkKmsg, checkPlatform, checkPorts, checkStateDir, chec
 import { buildStandIns, imagesCacheDir, registryImages } from '../../images/build-stand-ins.ts';
 import { describeStandIns, loadImagesConfig, standInRegistries } from '../../images/images-config.ts';
 import { registryServerPath } from '../../images/registry-server.ts';
-import { ensureCoreDnsBinary, ensureKubernetesBinaries } from '../kubernetes-binaries.ts';
+import { ensureContainerdBinaries, ensureCoreDnsBinary, ensureKubernetesBinaries } from '../kubernetes-binaries.ts';
+import { localVersionSettings, type ContainerdChoice } from './version-settings.ts';
 import { recordChainsBefore } from './iptables.ts';
 import { cleanupKubeProxyRules, iptablesRecord, listLeftovers, teardown } from './teardown.ts';
 
@@ -135,13 +136,14 @@ export class LocalClusterProvider implements ClusterProvider {
     await checkTools();
     const cgroupVersion = await checkCgroups();
     await checkKmsg();
-    step(1, `Kubernetes ${this.kubernetesVersion} and CoreDNS binaries and stand-in images (built once, then cached)…`);
+    step(1, `Kubernetes ${this.kubernetesVersion}, containerd and CoreDNS binaries and stand-in images (built once, then cached)…`);
     const imagesConfig = await loadImagesConfig();
     // All cached; on a cold cache the Go builds are CPU-bound (one after the other, so they do not
     // fight over the cores) and the images mostly wait for Debian's mirror, so building the images
     // side by side saves most of their build.
-    const [[binDir, corednsBinary], standIns] = await Promise.all([
-      ensureKubernetesBinaries(log, this.kubernetesVersion).then(async (bin) => [bin, await ensureCoreDnsBinary(log)] as const),
+    const settings = localVersionSettings(this.kubernetesVersion);
+    const [[binDir, corednsBinary, containerdDir], standIns] = await Promise.all([
+      ensureKubernetesBinaries(log, this.kubernetesVersion).then(async (bin) => [bin, await ensureCoreDnsBinary(log), await containerdBinaries(settings.containerd, log)] as const),
       buildStandIns(imagesConfig, log),
     ]);
 
@@ -211,7 +213,8 @@ export class LocalClusterProvider implements ClusterProvider {
       await release();
     };
     try {
-      supervisor.start('containerd', 'containerd', ['--config', l.containerd.config]);
+      // A built containerd finds its own shim first on PATH (core/runtime/v2/shim_manager.go looks it up there).
+      supervisor.start('containerd', path.join(containerdDir, 'containerd'), ['--config', l.containerd.config], { PATH: `${containerdDir}:${process.env.PATH ?? ''}` });
       supervisor.start('registry', process.execPath, [registryServerPath, l.registry.config]);
       const commands = kubernetesCommands(l, pki, sa, '127.0.0.1');
       const startComponent = (name: string, env: Record<string, string> = {}): void => {
@@ -234,7 +237,7 @@ export class LocalClusterProvider implements ClusterProvider {
           await sleep(100);
         }
       };
-      await waitFor('containerd', async () => (await execa('ctr', ['--address', l.containerd.socket, 'version'], { reject: false })).exitCode === 0, path.join(l.logs, 'containerd.log'));
+      await waitFor('containerd', async () => (await execa(path.join(containerdDir, 'ctr'), ['--address', l.containerd.socket, 'version'], { reject: false })).exitCode === 0, path.join(l.logs, 'containerd.log'));
       step(4, 'containerd up; starting kubelet; the registry serves these stand-in images:');
       log(describeStandIns(imagesConfig.images));
       const kubeletTrust = path.join(l.pki, 'kubelet-trust');
@@ -271,6 +274,11 @@ export class LocalClusterProvider implements ClusterProvider {
       throw error;
     }
   }
+}
+
+/** The directory of the containerd, shim and ctr this version runs with (version-settings.ts). */
+async function containerdBinaries(choice: ContainerdChoice, log: (line: string) => void): Promise<string> {
+  return choice.source === 'host' ? '/usr/bin' : ensureContainerdBinaries(log, choice.version);
 }
 
 async function runSmokePod(core: CoreV1Api, waitFor: (what: string, check: () => Promise<boolean>, logFile: string) => Promise<void>, logFile: string): Promise<void> {
