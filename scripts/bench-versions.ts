@@ -32,7 +32,7 @@ async function firstPodRunning(core: CoreV1Api): Promise<number> {
   return Date.now() - began;
 }
 
-interface Row { version: string; cold: string; warm: number; ready: number[]; pod: number[] }
+interface Row { version: string; cold: string; warm: number; ready: number[]; pod: number[]; failed: string[] }
 const rows: Row[] = [];
 for (const version of versions) {
   progress(`${version}: build (cold if not cached)…`);
@@ -42,17 +42,23 @@ for (const version of versions) {
   const warm = Date.now() - warmBegan;
   const cold = (await readFile(path.join(defaults.cacheDir, 'kubernetes', version, 'build-seconds'), 'utf8').catch(() => '?')).trim();
   const provider = new LocalClusterProvider({ smokePod: false, kubernetesVersion: version });
-  const row: Row = { version, cold, warm, ready: [], pod: [] };
+  const row: Row = { version, cold, warm, ready: [], pod: [], failed: [] };
   for (let run = 1; run <= starts; run++) {
     progress(`${version}: start ${run}/${starts}…`);
-    const began = Date.now();
-    const cluster = await provider.start({ log: () => undefined });
-    row.ready.push(Date.now() - began);
+    // A start that fails on a loaded machine is reported and counted, not allowed to end the comparison.
     try {
-      await waitForDefaultServiceAccount(cluster.kubeConfig, 'default');
-      row.pod.push(Date.now() - began + await firstPodRunning(cluster.kubeConfig.makeApiClient(CoreV1Api)));
-    } finally {
-      await cluster.stop();
+      const began = Date.now();
+      const cluster = await provider.start({ log: () => undefined });
+      row.ready.push(Date.now() - began);
+      try {
+        await waitForDefaultServiceAccount(cluster.kubeConfig, 'default', defaults.timeouts.clusterStartMs);
+        row.pod.push(Date.now() - began + await firstPodRunning(cluster.kubeConfig.makeApiClient(CoreV1Api)));
+      } finally {
+        await cluster.stop();
+      }
+    } catch (error) {
+      row.failed.push((error as Error).message.split('\n')[0] ?? '');
+      progress(`${version}: start ${run} failed: ${row.failed.at(-1)}`);
     }
   }
   rows.push(row);
@@ -60,7 +66,7 @@ for (const version of versions) {
 
 const cells = (values: string[]): string => `  ${values[0]?.padEnd(10)} ${values.slice(1).map((v) => v.padEnd(24)).join(' ')}`;
 process.stdout.write(`\nKubernetes versions on the local provider (${os.cpus().length} cores, load ${os.loadavg()[0]?.toFixed(1)}, median of ${starts} warm starts)\n`);
-process.stdout.write(`${cells(['version', 'cold build (recorded)', 'warm build (cached)', 'start → node Ready', 'start → first pod Running'])}\n`);
+process.stdout.write(`${cells(['version', 'last build (recorded)', 'warm build (cached)', 'start → node Ready', 'start → first pod Running'])}\n`);
 for (const r of rows) {
-  process.stdout.write(`${cells([r.version, `${r.cold} s`, seconds(r.warm), `${seconds(median(r.ready))} [${r.ready.map(seconds).join(', ')}]`, `${seconds(median(r.pod))} [${r.pod.map(seconds).join(', ')}]`])}\n`);
+  process.stdout.write(`${cells([r.version, `${r.cold} s`, seconds(r.warm), `${seconds(median(r.ready))} [${r.ready.map(seconds).join(', ')}]`, `${seconds(median(r.pod))} [${r.pod.map(seconds).join(', ')}]`])}${r.failed.length ? `  (${r.failed.length} failed: ${r.failed.join('; ')})` : ''}\n`);
 }
