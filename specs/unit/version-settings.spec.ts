@@ -13,7 +13,9 @@ describe('local provider settings per Kubernetes version', () => {
     ['v1.37.2', { source: 'built', version: 'v2.3.7' }],
   ] as const) {
     it(`${version} runs ${containerd.source === 'host' ? 'Debian\'s containerd 1.6' : `containerd ${containerd.version}`}`, () => {
-      expect(localVersionSettings(version, pins).containerd).to.deep.equal(containerd);
+      const settings = localVersionSettings(version, pins);
+      expect(settings.containerd).to.deep.equal(containerd);
+      expect(settings.containerdConfigVersion).to.equal(containerd.source === 'host' ? 2 : 4);
     });
   }
 });

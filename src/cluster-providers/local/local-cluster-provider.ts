@@ -187,7 +187,7 @@ export class LocalClusterProvider implements ClusterProvider {
     const registryAuth = { user: 'lesson-harness', password: randomBytes(18).toString('base64url') };
     await writePrivate(l.registry.credentials, `${registryAuth.user}:${registryAuth.password}`);
     await writePrivate(l.registry.config, JSON.stringify(registryServerConfig(l, pki, imagesCacheDir(), registryImages(standIns)), null, 2));
-    await writePrivate(l.containerd.config, containerdConfigToml(l, pki, registryAuth));
+    await writePrivate(l.containerd.config, containerdConfigToml(l, pki, registryAuth, settings.containerdConfigVersion));
     for (const registry of standInRegistries(imagesConfig.images)) {
       await mkdir(path.join(l.containerd.certsDir, registry), { recursive: true });
       await writeFile(path.join(l.containerd.certsDir, registry, 'hosts.toml'), registryHostsToml(registry, l, pki));

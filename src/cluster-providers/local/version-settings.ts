@@ -11,6 +11,14 @@ export type ContainerdChoice =
 
 export interface LocalVersionSettings {
   containerd: ContainerdChoice;
+  /**
+   * containerd's configuration format: 2 for containerd 1.x (it knows no other); 4 for the built
+   * containerd v2.3 (3 came with 2.0: the CRI plugin split into io.containerd.cri.v1.images,
+   * io.containerd.cri.v1.runtime and io.containerd.grpc.v1.cri; 4 came with 2.3: the [grpc], [ttrpc],
+   * [debug] and [metrics] servers became io.containerd.server.v1.* plugins, cmd/containerd/server/
+   * config/config.go serviceMigrate). Older versions are read but migrated on every start, with a warning.
+   */
+  containerdConfigVersion: 2 | 4;
 }
 
 /**
@@ -30,7 +38,9 @@ export const builtContainerdSinceMinor = 36;
 // The field exists since 1.31, so kubeletConfigYaml sets it for every pinned version.
 
 export function localVersionSettings(version: string, pins: KubernetesVersionPins = loadKubernetesVersionPins()): LocalVersionSettings {
+  const built = kubernetesMinor(version) >= builtContainerdSinceMinor;
   return {
-    containerd: kubernetesMinor(version) >= builtContainerdSinceMinor ? { source: 'built', version: pins.containerd } : { source: 'host' },
+    containerd: built ? { source: 'built', version: pins.containerd } : { source: 'host' },
+    containerdConfigVersion: built ? 4 : 2,
   };
 }
