@@ -20,18 +20,6 @@ async function readOr(file: string): Promise<string> {
   }
 }
 
-/**
- * True when a command line names the state directory itself or a path inside it: not merely a
- * string that starts the same (/var/lib/x is not /var/lib/x-provider-test, another cluster's).
- */
-export function namesStateDir(cmdline: string, root: string): boolean {
-  for (let at = cmdline.indexOf(root); at !== -1; at = cmdline.indexOf(root, at + 1)) {
-    const next = cmdline[at + root.length];
-    if (next === undefined || next === '/' || next === ' ') return true;
-  }
-  return false;
-}
-
 /** PIDs of processes that belong to the cluster: their command line names our state directory
  * (components, containerd shims) or they live in our cgroup root (the containers themselves). */
 export async function clusterProcesses(l: LocalLayout): Promise<{ pid: number; command: string }[]> {
@@ -43,7 +31,7 @@ export async function clusterProcesses(l: LocalLayout): Promise<{ pid: number; c
     const cmdline = (await readOr(`/proc/${pid}/cmdline`)).replaceAll('\0', ' ').trim();
     const cgroups = await readOr(`/proc/${pid}/cgroup`);
     const inOurCgroup = cgroups.split('\n').some((line) => line.split(':')[2]?.startsWith(`${l.cgroupRoot}/`));
-    if (namesStateDir(cmdline, l.root) || inOurCgroup) found.push({ pid, command: cmdline.slice(0, 160) });
+    if (cmdline.includes(l.root) || inOurCgroup) found.push({ pid, command: cmdline.slice(0, 160) });
   }));
   return found;
 }
