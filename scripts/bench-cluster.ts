@@ -17,6 +17,7 @@ import { KindClusterProvider } from '../src/cluster-providers/kind/kind-cluster-
 import { clusterProcesses, listLeftovers } from '../src/cluster-providers/local/teardown.ts';
 import { projectRoot } from '../src/config/project-root.ts';
 import { formatBreakdown, logMilestones, stepRecorder, watchReadiness, type Milestone } from './start-breakdown.ts';
+import { singleKubernetesVersion } from '../src/config/kubernetes-versions.ts';
 
 const starts = Number(process.env.BENCH_STARTS ?? 3);
 const podCount = Number(process.env.BENCH_PODS ?? 20);
@@ -27,19 +28,21 @@ const percentile = (values: number[], p: number): number => {
 };
 const median = (values: number[]): number => percentile(values, 50);
 
+// LESSON_HARNESS_KUBERNETES picks the version (default: the pinned default); npm run bench:versions compares them.
+const version = singleKubernetesVersion();
+
 async function coldBuildSeconds(): Promise<string> {
   if (process.argv.includes('--cold')) {
     const cache = await mkdtemp(path.join(os.tmpdir(), 'cold-build-'));
     const goCache = await mkdtemp(path.join(os.tmpdir(), 'cold-gocache-'));
     const started = Date.now();
-    await execa('bash', [path.join(projectRoot, 'scripts/build-kubernetes.sh')], { env: { LESSON_HARNESS_CACHE: cache, GOCACHE: goCache }, stderr: 'inherit' });
+    await execa('bash', [path.join(projectRoot, 'scripts/build-kubernetes.sh'), version], { env: { LESSON_HARNESS_CACHE: cache, GOCACHE: goCache }, stderr: 'inherit' });
     const took = Date.now() - started;
     await rm(cache, { recursive: true, force: true });
     await rm(goCache, { recursive: true, force: true });
     return `${seconds(took)} (measured now, empty Go build cache, module cache kept)`;
   }
-  const version = (await readFile(path.join(projectRoot, 'scripts/kubernetes/go.mod'), 'utf8')).match(/k8s\.io\/kubernetes (v[\d.]+)/)?.[1];
-  const recorded = await readFile(path.join(defaults.cacheDir, 'kubernetes', version ?? '', 'build-seconds'), 'utf8').catch(() => '');
+  const recorded = await readFile(path.join(defaults.cacheDir, 'kubernetes', version, 'build-seconds'), 'utf8').catch(() => '');
   return recorded ? `${recorded.trim()} s (incremental if Go's cache was warm; --cold measures from scratch)` : 'unknown (run with --cold)';
 }
 
@@ -82,7 +85,7 @@ async function podRunningLatency(core: CoreV1Api, kubeConfig: import('@kubernete
 }
 
 // As every harness run starts it: start() returns once the node is Ready and a first (smoke) pod runs.
-const provider = new LocalClusterProvider();
+const provider = new LocalClusterProvider({ kubernetesVersion: version });
 const build = await coldBuildSeconds();
 const readyTimes: number[] = [];
 const startTimes: number[] = [];
@@ -125,7 +128,7 @@ for (let run = 1; run <= starts; run++) {
 }
 
 const row = (what: string, value: string, target = ''): string => `  ${what.padEnd(44)} ${value.padEnd(28)} ${target}`;
-process.stdout.write(`\nlocal cluster benchmark (${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${starts} warm starts; 1-min load average at each start: ${loads.map((l) => l.toFixed(1)).join(', ')})\n`);
+process.stdout.write(`\nlocal cluster benchmark, Kubernetes ${version} (${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${starts} warm starts; 1-min load average at each start: ${loads.map((l) => l.toFixed(1)).join(', ')})\n`);
 process.stdout.write(`\nstart 1 to a pod Running in a lesson namespace, step by step (since start, since the row before):\n${breakdown}\n\n`);
 process.stdout.write(`${row('what', 'measured', 'target')}\n`);
 process.stdout.write(`${row('Kubernetes build (last build of this cache)', build)}\n`);

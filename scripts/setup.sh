@@ -28,10 +28,10 @@ kind=(docker.io debootstrap)
 browser=(chromium)
 
 case "$profile" in
-  verify) packages=("${sandbox[@]}" "${images[@]}" "${local_cluster[@]}"); builds=(kubernetes coredns) ;;
+  verify) packages=("${sandbox[@]}" "${images[@]}" "${local_cluster[@]}"); builds=(kubernetes containerd coredns) ;;
   kind) packages=("${sandbox[@]}" "${images[@]}" "${kind[@]}"); builds=(kubernetes coredns) ;;
   kubeconfig) packages=("${sandbox[@]}"); builds=() ;;
-  test) packages=("${sandbox[@]}" "${images[@]}" "${local_cluster[@]}" "${kind[@]}" "${browser[@]}"); builds=(kubernetes coredns) ;;
+  test) packages=("${sandbox[@]}" "${images[@]}" "${local_cluster[@]}" "${kind[@]}" "${browser[@]}"); builds=(kubernetes containerd coredns) ;;
   *) echo "setup: unknown profile \`$profile\`; expected verify, kind, kubeconfig or test" >&2; exit 2 ;;
 esac
 
@@ -105,7 +105,14 @@ apt_lists() {
 }
 
 build_kubernetes() {
-  "$here/build-kubernetes.sh" >/dev/null
+  # The version the specs run (LESSON_HARNESS_KUBERNETES, a pinned minor or version), else the pinned default.
+  "$here/build-kubernetes.sh" ${LESSON_HARNESS_KUBERNETES:-default} >/dev/null
+}
+
+# containerd 2 (config/kubernetes-versions.json): the local cluster runs it from Kubernetes 1.36 on,
+# the default included; built here so that the first cluster start does not build it.
+build_containerd() {
+  "$here/build-containerd.sh" >/dev/null
 }
 
 build_coredns() {
@@ -115,4 +122,5 @@ build_coredns() {
 step "Debian packages ($profile, ${#packages[@]})" install_packages "${packages[@]}"
 if [[ "$profile" != kubeconfig ]]; then step "apt package lists" apt_lists; fi
 if [[ " ${builds[*]} " == *" kubernetes "* ]]; then step Kubernetes build_kubernetes; fi
+if [[ " ${builds[*]} " == *" containerd "* ]]; then step containerd build_containerd; fi
 if [[ " ${builds[*]} " == *" coredns "* ]]; then step CoreDNS build_coredns; fi

@@ -6,6 +6,7 @@ export { KindClusterProvider, StartedKindCluster } from './cluster-providers/kin
 export { KubeconfigProvider } from './cluster-providers/kubeconfig/kubeconfig-provider.ts';
 export { resolveProvider, dockerReachable, type ProviderChoice } from './cluster-providers/resolve-provider.ts';
 export { defaults } from './config/defaults.ts';
+export { loadKubernetesVersionPins, resolveKubernetesVersions, type KubernetesVersionPins } from './config/kubernetes-versions.ts';
 export { standInFor, parseImageReference, type ImageReference } from './images/image-reference.ts';
 export { loadImagesConfig, type ImagesConfig, type StandInImage } from './images/images-config.ts';
 export { HarnessError } from './errors/harness-error.ts';

@@ -15,6 +15,7 @@ import { localLayout } from '../../src/cluster-providers/local/layout.ts';
 import { clusterProcesses, listLeftovers } from '../../src/cluster-providers/local/teardown.ts';
 import { projectRoot } from '../../src/config/project-root.ts';
 import { defaults } from '../../src/config/defaults.ts';
+import { singleKubernetesVersion } from '../../src/config/kubernetes-versions.ts';
 import { iptablesRecord } from '../../src/cluster-providers/local/teardown.ts';
 import { listAddedChains } from '../../src/cluster-providers/local/iptables.ts';
 
@@ -78,9 +79,15 @@ describe('local cluster provider: a real cluster', function () {
     await cluster?.stop();
   });
 
-  it('reports the pinned Kubernetes version through the API', async () => {
+  it('reports the pinned Kubernetes version through the API, with a kubectl of the same version', async () => {
+    // LESSON_HARNESS_KUBERNETES when set, else the default of config/kubernetes-versions.json.
+    const pinned = singleKubernetesVersion();
+    expect(provider.kubernetesVersion).to.equal(pinned);
     const { stdout } = await execa(path.join(cluster.kubectlDir, 'kubectl'), ['--kubeconfig', cluster.kubeconfigPath, 'version', '-o', 'json']);
-    expect((JSON.parse(stdout) as { serverVersion: { gitVersion: string } }).serverVersion.gitVersion).to.equal('v1.34.12');
+    const versions = JSON.parse(stdout) as { serverVersion: { gitVersion: string }; clientVersion: { gitVersion: string } };
+    expect(versions.serverVersion.gitVersion).to.equal(pinned);
+    expect(versions.clientVersion.gitVersion).to.equal(pinned);
+    expect(cluster.version).to.equal(pinned);
   });
 
   it('runs a pod from the alpine stand-in and returns its output through kubectl logs', async () => {

@@ -53,7 +53,25 @@ describe('local cluster network configuration', () => {
     expect(slice).to.deep.include({ kind: 'EndpointSlice', endpoints: [{ addresses: ['10.244.19.1'], conditions: { ready: true } }] });
   });
 
-  it('gives containerd\'s streaming server a certificate from the cluster CA', () => {
-    expect(containerdConfigToml(l, pki, { user: 'u', password: 'p' })).to.include('x509_key_pair_streaming = { tls_cert_file = "/pki/containerd-stream.crt", tls_key_file = "/pki/containerd-stream.key" }');
+  for (const version of [2, 4] as const) {
+    it(`gives containerd's streaming server a certificate from the cluster CA (config version ${version})`, () => {
+      expect(containerdConfigToml(l, pki, { user: 'u', password: 'p' }, version)).to.include('x509_key_pair_streaming = { tls_cert_file = "/pki/containerd-stream.crt", tls_key_file = "/pki/containerd-stream.key" }');
+    });
+  }
+
+  it('writes containerd 2.3\'s version 4 configuration (split CRI plugin, servers as plugins), and version 2 for containerd 1.x', () => {
+    const v4 = containerdConfigToml(l, pki, { user: 'u', password: 'p' }, 4);
+    expect(v4).to.match(/^version = 4\n/);
+    expect(v4).to.include(`[plugins.'io.containerd.server.v1.ttrpc']\n  address = "/var/lib/lesson-harness/unit/containerd/containerd.sock.ttrpc"`);
+    expect(v4).not.to.match(/^\[grpc\]/m);
+    expect(v4).to.include(`[plugins.'io.containerd.cri.v1.images'.pinned_images]\n    sandbox = "registry.k8s.io/pause:3.10.1"`);
+    expect(v4).to.include(`[plugins.'io.containerd.cri.v1.runtime']\n  restrict_oom_score_adj = true\n  netns_mounts_under_state_dir = true`);
+    expect(v4).to.include('bin_dirs = ["/usr/lib/cni"]');
+    expect(v4).not.to.include('io.containerd.grpc.v1.cri".containerd');
+    const v2 = containerdConfigToml(l, pki, { user: 'u', password: 'p' });
+    expect(v2).to.match(/^version = 2\n/);
+    expect(v2).to.match(/^\[ttrpc\]\n {2}address = ".*containerd\.sock\.ttrpc"/m);
+    expect(v2).to.include('sandbox_image = "registry.k8s.io/pause:3.10.1"');
+    expect(v2).to.include('bin_dir = "/usr/lib/cni"');
   });
 });

@@ -17,7 +17,7 @@ import { stderrLog, type ClusterProvider, type ClusterStartOptions, type Started
 import { nodeReady } from '../../kube/readiness.ts';
 import { ensureKubernetesBinaries } from '../kubernetes-binaries.ts';
 import { projectRoot } from '../../config/project-root.ts';
-import { buildNodeImage, etcdImageTag, publishedNodeImage } from './node-image.ts';
+import { buildNodeImage, etcdImageTag, kubernetesVersion, publishedNodeImage } from './node-image.ts';
 import { corednsUser, corefile, createClusterDns } from '../cluster-network/cluster-dns.ts';
 import { kubeProxyConfigYaml } from '../cluster-network/kube-proxy-config.ts';
 
@@ -229,7 +229,7 @@ export class KindClusterProvider implements ClusterProvider {
       }
       log(`[kind ${((Date.now() - began) / 1000).toFixed(1)}s] cluster ready — KUBECONFIG=${kubeconfigPath}`);
       // kubectl for lesson commands: the project's own build, the same version as the node.
-      const kubectlDir = await ensureKubernetesBinaries(() => undefined);
+      const kubectlDir = await ensureKubernetesBinaries(() => undefined, kubernetesVersion);
       // The node's components are not ours to watch one by one: the API server answering is the test.
       const fault = new AbortController();
       const stopWatching = watchApiServer(kubeConfig, fault);

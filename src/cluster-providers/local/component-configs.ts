@@ -3,7 +3,7 @@
 import YAML from 'yaml';
 import { clusterDomain, type ClusterDnsOptions } from '../cluster-network/cluster-dns.ts';
 import { kubeProxyConfigYaml } from '../cluster-network/kube-proxy-config.ts';
-import { criPluginToml } from '../containerd/cri-config.ts';
+import { criPluginToml, criPluginTomlV3 } from '../containerd/cri-config.ts';
 import type { LocalLayout } from './layout.ts';
 import type { Pki } from './pki.ts';
 import type { RegistryServerConfig } from '../../images/registry-server.ts';
@@ -26,18 +26,38 @@ export function kubeconfigYaml(opts: { server: string; caFile: string; certFile:
 
 // The registry's CA is trusted through hosts.toml (containerd refuses configs.tls next to config_path);
 // its credentials can only be given here.
-export function containerdConfigToml(l: LocalLayout, pki: Pki, registryAuth: { user: string; password: string }): string {
+export function containerdConfigToml(l: LocalLayout, pki: Pki, registryAuth: { user: string; password: string }, configVersion: 2 | 4 = 2): string {
   const registryHost = `127.0.0.1:${l.ports.registry}`;
   // netns_mounts_under_state_dir keeps network namespaces inside our state directory, so teardown
   // never has to guess which netns are ours. The streaming server (exec, attach, port-forward) gets
   // a certificate from the cluster CA: without one containerd makes a self-signed certificate that
   // the kubelet, which dials it with Go's default TLS configuration, rightly refuses (see
   // kubeletEnvironment).
-  return `version = 2
+  const registry = { host: registryHost, ...registryAuth };
+  const netns = 'netns_mounts_under_state_dir = true';
+  const streaming = ['enable_tls_streaming = true', 'stream_server_address = "127.0.0.1"', `stream_server_port = "${l.ports.containerdStream}"`,
+    `x509_key_pair_streaming = { tls_cert_file = "${pki.cert('containerd-stream')}", tls_key_file = "${pki.key('containerd-stream')}" }`];
+  const common = { sandboxImage, systemdCgroup: false, cniBinDir: '/usr/lib/cni', cniConfDir: l.cni.confDir, certsDir: l.containerd.certsDir, registry };
+  const head = `version = ${configVersion}
 root = "${l.containerd.root}"
 state = "${l.containerd.state}"
 disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.devmapper", "io.containerd.tracing.processor.v1.otlp", "io.containerd.internal.v1.tracing"]
-
+`;
+  if (configVersion === 4) {
+    // Version 4 moves the servers into plugins; the ttrpc address is no longer derived from the
+    // gRPC one, so without it containerd would take /run/containerd/containerd.sock.ttrpc.
+    return `${head}
+[plugins.'io.containerd.server.v1.grpc']
+  address = "${l.containerd.socket}"
+[plugins.'io.containerd.server.v1.ttrpc']
+  address = "${l.containerd.socket}.ttrpc"
+[plugins.'io.containerd.server.v1.debug']
+  address = ""
+[plugins.'io.containerd.server.v1.metrics']
+  address = ""
+${criPluginTomlV3({ ...common, runtimeExtra: [netns], serverExtra: streaming })}`;
+  }
+  return `${head}
 [grpc]
   address = "${l.containerd.socket}"
 
@@ -50,12 +70,7 @@ disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapsho
 [metrics]
   address = ""
 
-${criPluginToml({
-    sandboxImage, systemdCgroup: false, cniBinDir: '/usr/lib/cni', cniConfDir: l.cni.confDir, certsDir: l.containerd.certsDir,
-    registry: { host: registryHost, ...registryAuth },
-    extra: ['netns_mounts_under_state_dir = true', 'enable_tls_streaming = true', 'stream_server_address = "127.0.0.1"', `stream_server_port = "${l.ports.containerdStream}"`,
-      `x509_key_pair_streaming = { tls_cert_file = "${pki.cert('containerd-stream')}", tls_key_file = "${pki.key('containerd-stream')}" }`],
-  })}`;
+${criPluginToml({ ...common, extra: [netns, ...streaming] })}`;
 }
 
 /** hosts.toml sending pulls for an upstream registry to the local one; upstream is never tried. */

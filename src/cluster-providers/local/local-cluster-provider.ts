@@ -9,6 +9,7 @@ import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { execa } from 'execa';
 import { defaults } from '../../config/defaults.ts';
 import { HarnessError } from '../../errors/harness-error.ts';
+import { singleKubernetesVersion } from '../../config/kubernetes-versions.ts';
 import { ensureDefaultServiceAccount, nodeReady } from '../../kube/readiness.ts';
 import { Supervisor, tail } from '../../process/supervisor.ts';
 import { ClusterFault } from '../cluster-fault.ts';
@@ -26,7 +27,8 @@ import { checkCgroups, checkKmsg, checkPlatform, checkPorts, checkStateDir, chec
 import { buildStandIns, imagesCacheDir, registryImages, type BuiltStandIn } from '../../images/build-stand-ins.ts';
 import { describeStandIns, loadImagesConfig, standInRegistries, type ImagesConfig } from '../../images/images-config.ts';
 import { registryServerArgs } from '../../images/registry-server.ts';
-import { ensureCoreDnsBinary, ensureKubernetesBinaries } from '../kubernetes-binaries.ts';
+import { ensureContainerdBinaries, ensureCoreDnsBinary, ensureKubernetesBinaries } from '../kubernetes-binaries.ts';
+import { localVersionSettings, type ContainerdChoice, type LocalVersionSettings } from './version-settings.ts';
 import { recordChainsBefore } from './iptables.ts';
 import { cleanupKubeProxyRules, iptablesRecord, listLeftovers, teardown } from './teardown.ts';
 
@@ -37,10 +39,15 @@ export interface LocalClusterOptions {
   detached?: boolean;
   /** Run one pod before declaring the cluster ready (default true): "node Ready" alone does not prove pods start. */
   smokePod?: boolean;
+  /**
+   * The Kubernetes version to run: one pinned version or minor (`v1.36.3`, `1.36`) or `default`
+   * (config/kubernetes-versions.json). Default: LESSON_HARNESS_KUBERNETES, else the pinned default.
+   */
+  kubernetesVersion?: string;
 }
 
 /** What step 1 found or built, for the steps that make the cluster. */
-interface Prepared { binDir: string; corednsBinary: string; standIns: BuiltStandIn[]; imagesConfig: ImagesConfig; cgroupVersion: 'v1' | 'v2' }
+interface Prepared { binDir: string; corednsBinary: string; containerdDir: string; settings: LocalVersionSettings; standIns: BuiltStandIn[]; imagesConfig: ImagesConfig; cgroupVersion: 'v1' | 'v2' }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -96,14 +103,17 @@ function layoutEntries(l: LocalLayout): string[] {
 export class LocalClusterProvider implements ClusterProvider {
   readonly name = 'local';
   readonly layout: LocalLayout;
+  /** The pinned version this provider runs, e.g. v1.37.2. */
+  readonly kubernetesVersion: string;
 
   constructor(private readonly options: LocalClusterOptions = {}) {
     this.layout = localLayout(options.stateDir ?? defaults.localStateDir, options.portBase ?? defaults.portBase);
+    this.kubernetesVersion = singleKubernetesVersion(options.kubernetesVersion);
   }
 
   /** Removes a cluster left running (cluster:up) or behind (a killed run). */
   async down(log: (line: string) => void = stderrLog): Promise<string[]> {
-    const binDir = await ensureKubernetesBinaries(log).catch(() => undefined);
+    const binDir = await ensureKubernetesBinaries(log, this.kubernetesVersion).catch(() => undefined);
     await teardown(this.layout, log, binDir ? path.join(binDir, 'kube-proxy') : undefined);
     return listLeftovers(this.layout);
   }
@@ -135,13 +145,14 @@ export class LocalClusterProvider implements ClusterProvider {
     await checkTools();
     const cgroupVersion = await checkCgroups();
     await checkKmsg();
-    step(1, 'Kubernetes and CoreDNS binaries and stand-in images (built once, then cached)…');
+    step(1, `Kubernetes ${this.kubernetesVersion}, containerd and CoreDNS binaries and stand-in images (built once, then cached)…`);
     const imagesConfig = await loadImagesConfig();
     // All cached; on a cold cache the Go builds are CPU-bound (one after the other, so they do not
     // fight over the cores) and the images mostly wait for Debian's mirror, so building the images
     // side by side saves most of their build.
-    const [[binDir, corednsBinary], standIns] = await Promise.all([
-      ensureKubernetesBinaries(log).then(async (bin) => [bin, await ensureCoreDnsBinary(log)] as const),
+    const settings = localVersionSettings(this.kubernetesVersion);
+    const [[binDir, corednsBinary, containerdDir], standIns] = await Promise.all([
+      ensureKubernetesBinaries(log, this.kubernetesVersion).then(async (bin) => [bin, await ensureCoreDnsBinary(log), await containerdBinaries(settings.containerd, log)] as const),
       buildStandIns(imagesConfig, log),
     ]);
 
@@ -161,7 +172,7 @@ export class LocalClusterProvider implements ClusterProvider {
     // From here on the start makes things on the host (files, bridge, chains, processes): any
     // failure or interruption removes them all again.
     try {
-      return await this.#startComponents(l, options, log, began, step, supervisor, stopAndClean, { binDir, corednsBinary, standIns, imagesConfig, cgroupVersion });
+      return await this.#startComponents(l, options, log, began, step, supervisor, stopAndClean, { binDir, corednsBinary, containerdDir, settings, standIns, imagesConfig, cgroupVersion });
     } catch (error) {
       await stopAndClean().catch(() => undefined);
       throw error;
@@ -171,7 +182,7 @@ export class LocalClusterProvider implements ClusterProvider {
   /** Steps 2–7: what the start makes on the host (files, bridge, chains, processes); the caller removes it on failure. */
   async #startComponents(
     l: LocalLayout, options: ClusterStartOptions, log: (line: string) => void, began: number, step: (n: number, what: string) => void,
-    supervisor: Supervisor, stopAndClean: () => Promise<void>, { binDir, corednsBinary, standIns, imagesConfig, cgroupVersion }: Prepared,
+    supervisor: Supervisor, stopAndClean: () => Promise<void>, { binDir, corednsBinary, containerdDir, settings, standIns, imagesConfig, cgroupVersion }: Prepared,
   ): Promise<StartedCluster> {
     step(2, 'certificates and configuration…');
     await rm(l.logs, { recursive: true, force: true });
@@ -206,7 +217,7 @@ export class LocalClusterProvider implements ClusterProvider {
     const registryAuth = { user: 'lesson-harness', password: randomBytes(18).toString('base64url') };
     await writePrivate(l.registry.credentials, `${registryAuth.user}:${registryAuth.password}`);
     await writePrivate(l.registry.config, JSON.stringify(registryServerConfig(l, pki, imagesCacheDir(), registryImages(standIns)), null, 2));
-    await writePrivate(l.containerd.config, containerdConfigToml(l, pki, registryAuth));
+    await writePrivate(l.containerd.config, containerdConfigToml(l, pki, registryAuth, settings.containerdConfigVersion));
     for (const registry of standInRegistries(imagesConfig.images)) {
       await mkdir(path.join(l.containerd.certsDir, registry), { recursive: true });
       await writeFile(path.join(l.containerd.certsDir, registry, 'hosts.toml'), registryHostsToml(registry, l, pki));
@@ -230,7 +241,8 @@ export class LocalClusterProvider implements ClusterProvider {
     supervisor.onDeath((death) => {
       if (!fault.signal.aborted) fault.abort(new ClusterFault(death.name, death.how, tail(death.logFile, 15), death.logFile));
     });
-    supervisor.start('containerd', 'containerd', ['--config', l.containerd.config]);
+    // A built containerd finds its own shim first on PATH (core/runtime/v2/shim_manager.go looks it up there).
+    supervisor.start('containerd', path.join(containerdDir, 'containerd'), ['--config', l.containerd.config], { PATH: `${containerdDir}:${process.env.PATH ?? ''}` });
     supervisor.start('registry', process.execPath, registryServerArgs(l.registry.config));
     const commands = kubernetesCommands(l, pki, sa, '127.0.0.1');
     const startComponent = (name: string, env: Record<string, string> = {}): void => {
@@ -254,7 +266,7 @@ export class LocalClusterProvider implements ClusterProvider {
         await sleep(100);
       }
     };
-    await waitFor('containerd', async () => (await execa('ctr', ['--address', l.containerd.socket, 'version'], { reject: false })).exitCode === 0, path.join(l.logs, 'containerd.log'));
+    await waitFor('containerd', async () => (await execa(path.join(containerdDir, 'ctr'), ['--address', l.containerd.socket, 'version'], { reject: false })).exitCode === 0, path.join(l.logs, 'containerd.log'));
     step(4, 'containerd up; starting kubelet; the registry serves these stand-in images:');
     log(describeStandIns(imagesConfig.images));
     const kubeletTrust = path.join(l.pki, 'kubelet-trust');
@@ -265,7 +277,7 @@ export class LocalClusterProvider implements ClusterProvider {
     // Every pod's sandbox needs the pause image: pull it while the API server starts rather than
     // inside the first pod's RunPodSandbox (0.1–0.3 s of it, bench:cluster). A failure here only
     // leaves the pull to the kubelet, which reports it in the usual way.
-    const pausePulled = execa('ctr', ['--address', l.containerd.socket, '--namespace', 'k8s.io', 'images', 'pull', '--hosts-dir', l.containerd.certsDir,
+    const pausePulled = execa(path.join(containerdDir, 'ctr'), ['--address', l.containerd.socket, '--namespace', 'k8s.io', 'images', 'pull', '--hosts-dir', l.containerd.certsDir,
       '--user', `${registryAuth.user}:${registryAuth.password}`, sandboxImage], { reject: false, all: true });
 
     const adminPki = { ca: await readFile(pki.caCert), cert: await readFile(pki.cert('admin')), key: await readFile(pki.key('admin')) };
@@ -298,6 +310,11 @@ export class LocalClusterProvider implements ClusterProvider {
 
 function throwIfInterrupted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new HarnessError('the cluster start was interrupted; everything it had made is removed');
+}
+
+/** The directory of the containerd, shim and ctr this version runs with (version-settings.ts). */
+async function containerdBinaries(choice: ContainerdChoice, log: (line: string) => void): Promise<string> {
+  return choice.source === 'host' ? '/usr/bin' : ensureContainerdBinaries(log, choice.version);
 }
 
 async function runSmokePod(kubeConfig: KubeConfig, core: CoreV1Api, waitFor: (what: string, check: () => Promise<boolean>, logFile: string) => Promise<void>, logFile: string): Promise<void> {
