@@ -87,3 +87,28 @@ describe('version matrix', () => {
     expect(json.lessons[0]?.findings.map((f) => f.everywhere)).to.deep.equal([true, false]);
   });
 });
+
+describe('kubectl skew', () => {
+  it('accepts a kubectl one minor older or newer than the cluster, and refuses more', async () => {
+    const { checkKubectlSkew } = await import('../../src/cluster-providers/kubectl-skew.ts');
+    expect(() => checkKubectlSkew('v1.37.2', 'v1.36.3')).not.to.throw();
+    expect(() => checkKubectlSkew('v1.36.3', 'v1.37.2')).not.to.throw();
+    expect(() => checkKubectlSkew('v1.37.2', 'v1.35.4')).to.throw(TypeError, /within one minor version of the cluster's v1\.37\.2.*got v1\.35\.4/);
+  });
+  it('a cluster seen through withKubectl keeps its methods and changes only the kubectl', async () => {
+    const { withKubectl } = await import('../../src/cluster-providers/kubectl-skew.ts');
+    class Fake {
+      readonly provider = 'local';
+      readonly kubectlDir = '/own';
+      #stopped = false;
+      stop(): Promise<void> { this.#stopped = true; return Promise.resolve(); }
+      get stopped(): boolean { return this.#stopped; }
+    }
+    const fake = new Fake();
+    const seen = withKubectl(fake as never, '/other') as unknown as Fake;
+    expect(seen.kubectlDir).to.equal('/other');
+    expect(seen.provider).to.equal('local');
+    await seen.stop();
+    expect(fake.stopped).to.equal(true);
+  });
+});

@@ -4,9 +4,11 @@
  * version" or "only on 1.35", with a form that holds on all versions where they disagree. Written
  * as a terminal table, Markdown, HTML, JUnit (one testsuite per version) and JSON.
  */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { escapeMarkdownCell, escapeXml as esc } from '../report/escape.ts';
 import { exercisePassed } from '../report/verification-report.ts';
-import { minorOf, type MatrixCell, type MatrixLesson, type VersionedFinding, type VersionMatrix, type VersionCourse } from './version-matrix.ts';
+import { minorOf, versionMatrix, type MatrixCell, type MatrixLesson, type VersionedFinding, type VersionMatrix, type VersionCourse } from './version-matrix.ts';
 
 const mark = { pass: '✓', fail: '✗', broken: '⚠' } as const;
 const cellText = (c: MatrixCell): string => `${mark[c.result]} ${c.errors}E ${c.warnings}W ${c.seconds.toFixed(0)}s`;
@@ -123,4 +125,15 @@ export function matrixJson(matrix: VersionMatrix): string {
       findings: l.findings.map((f) => ({ severity: f.finding.severity, line: f.finding.line, title: f.finding.title, exercise: f.finding.exercise, versions: f.versions, everywhere: f.everywhere, clusterDid: f.clusterDid, ...(f.holdsOnAll ? { holdsOnAll: f.holdsOnAll } : {}) })),
     })),
   }, null, 2)}\n`;
+}
+
+/** Writes matrix.html, matrix.md, matrix.junit.xml and matrix.json to `out`; returns their paths. */
+export async function writeMatrixReports(runs: VersionCourse[], out: string, links: Record<string, Record<string, string>> = {}): Promise<string[]> {
+  const matrix = versionMatrix(runs);
+  const files: [string, string][] = [
+    ['matrix.html', matrixHtml(matrix, links)], ['matrix.md', matrixMarkdown(matrix)], ['matrix.junit.xml', matrixJunit(runs)], ['matrix.json', matrixJson(matrix)],
+  ];
+  await mkdir(out, { recursive: true });
+  await Promise.all(files.map(([name, text]) => writeFile(path.join(out, name), text)));
+  return files.map(([name]) => path.join(out, name));
 }
