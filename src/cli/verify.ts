@@ -8,7 +8,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { resolveProvider } from '../cluster-providers/resolve-provider.ts';
-import type { StartedCluster } from '../cluster-providers/cluster-provider.ts';
+import type { ClusterProvider, StartedCluster } from '../cluster-providers/cluster-provider.ts';
+import { checkKubectlSkew, withKubectl } from '../cluster-providers/kubectl-skew.ts';
+import { ensureKubernetesBinaries } from '../cluster-providers/kubernetes-binaries.ts';
+import { resolveKubernetesVersions, singleKubernetesVersion } from '../config/kubernetes-versions.ts';
+import { versionMatrix, type VersionCourse } from '../matrix/version-matrix.ts';
+import { matrixTerminal, writeMatrixReports } from '../matrix/matrix-report.ts';
 import { HarnessError } from '../errors/harness-error.ts';
 import { LessonError } from '../lesson/lesson-error.ts';
 import { FIX_MODES, writeFixedLesson, type FixMode } from '../fix/write-fixed-lesson.ts';
@@ -17,7 +22,7 @@ import { terminalSummary } from '../report/terminal-summary.ts';
 import { allFindings } from '../report/verification-report.ts';
 import { writeReports } from '../report/write-reports.ts';
 import { expandLessonPaths, shardLessons } from '../course/lesson-paths.ts';
-import { verifyCourse, type CourseResult } from '../course/verify-course.ts';
+import { verifyCourse, type CourseReport, type CourseResult } from '../course/verify-course.ts';
 import { courseExitCode, courseHtml, courseJson, courseJunit, courseMarkdown, courseRows, courseTerminalTable } from '../report/course-report.ts';
 import type { VerificationReport } from '../report/verification-report.ts';
 import { loadLesson } from '../verify/verify-lesson.ts';
@@ -26,7 +31,7 @@ import { runHostSetup, setupProfile } from '../setup/host-setup.ts';
 
 const usage = `usage: lesson-verify <lesson.md|folder>… [--provider auto|local|kind|kubeconfig] [--kubeconfig FILE] [--out DIR]
                      [--fix[=inplace]] [--format text|github] [--jobs N] [--shard i/n] [--timings FILE] [--runs N]
-                     [--examples DIR]
+                     [--examples DIR] [--kubernetes VERSIONS] [--kubectl VERSION]
        lesson-verify merge <shard folder>… [--out DIR]
 
   Runs every exercise of each lesson on one ephemeral cluster (the embedded local one by default)
@@ -48,6 +53,14 @@ const usage = `usage: lesson-verify <lesson.md|folder>… [--provider auto|local
                    kubectl apply -f https://k8s.io/examples/… read their files there (default:
                    LESSON_HARNESS_EXAMPLES, else content/en/examples or static/examples above the lesson)
 
+  --kubernetes V   the Kubernetes version(s) of the local cluster: default, supported (the three
+                   newest minors), minors or pinned versions, comma-separated (1.35,1.36,1.37); with
+                   several, one cluster per version and a matrix report (DIR/matrix.html, .md, .json,
+                   .junit.xml) that says on which versions each lesson holds, each version's reports
+                   in DIR/<version>
+  --kubectl V      run the lesson's commands with this kubectl (a pinned minor or version) instead of
+                   the cluster's own, within kubectl's supported skew of one minor
+
   --fix            write the lesson with every mechanical fix applied to <name>.fixed.md beside it,
                    and print the unified diff; what needs a human stays as a TODO list
   --fix=inplace    the same, over the lesson itself
@@ -62,7 +75,7 @@ async function main(argv: string[]): Promise<number> {
     options: {
       provider: { type: 'string' }, kubeconfig: { type: 'string' }, out: { type: 'string', default: 'reports/verify' }, help: { type: 'boolean', short: 'h' },
       fix: { type: 'string' }, format: { type: 'string', default: 'text' }, jobs: { type: 'string' }, shard: { type: 'string' }, timings: { type: 'string' }, runs: { type: 'string', default: '1' },
-      examples: { type: 'string' },
+      examples: { type: 'string' }, kubernetes: { type: 'string' }, kubectl: { type: 'string' },
     },
   });
   if (values.help) {
@@ -93,20 +106,64 @@ async function main(argv: string[]): Promise<number> {
   // Read and parse before starting a cluster: a bad single lesson fails in a second, not after a start.
   const examples = values.examples === undefined ? {} : { examplesDir: values.examples };
   if (lessons.length === 1) await loadLesson(lessons[0] ?? '', examples);
-  const { provider, reason } = await resolveProvider({ provider: values.provider, kubeconfig: values.kubeconfig });
-  process.stderr.write(`cluster provider: ${provider.name} — ${reason}\n`);
-  if (defaults.hostSetup) await runHostSetup(setupProfile(provider.name), (line) => process.stderr.write(`${line}\n`));
   const interrupt = interruptOnSignals();
+  const out = values.out ?? 'reports/verify';
+  // One cluster per Kubernetes version, one after the other: on a small machine two clusters would
+  // fight over the cores, and their KUBE-* chains are host-wide (see the README).
+  const versions: (string | undefined)[] = values.kubernetes ? resolveKubernetesVersions(values.kubernetes) : [undefined];
+  const matrix = versions.length > 1;
+  const verified: VersionCourse[] = [];
+  const matrixLinks: Record<string, Record<string, string>> = {};
+  let worst = 0;
+  for (const [index, version] of versions.entries()) {
+    const { provider, reason } = await resolveProvider({ provider: values.provider, kubeconfig: values.kubeconfig, kubernetesVersion: version });
+    process.stderr.write(`${matrix ? `\n[${index + 1}/${versions.length}] Kubernetes ${version ?? ''}: ` : ''}cluster provider: ${provider.name} — ${reason}\n`);
+    if (defaults.hostSetup && index === 0) await runHostSetup(setupProfile(provider.name), (line) => process.stderr.write(`${line}\n`));
+    const dir = matrix ? path.join(out, version ?? '') : out;
+    const outcome = await verifyOnCluster(provider, { lessons, jobs, runs, examples, asCourse, format, fix, kubectl: values.kubectl, interrupt, out: dir });
+    if (outcome.stoppedCode !== undefined) return outcome.stoppedCode;
+    if (outcome.course) verified.push({ version: outcome.course.cluster.version, course: outcome.course });
+    if (outcome.course) matrixLinks[outcome.course.cluster.version] = Object.fromEntries(Object.entries(outcome.links).map(([lesson, link]) => [lesson, path.join(version ?? '', link)]));
+    worst = Math.max(worst, outcome.exitCode);
+  }
+  if (!matrix) return worst;
+  const files = await writeMatrixReports(verified, out, matrixLinks);
+  process.stdout.write(`\n${matrixTerminal(versionMatrix(verified))}matrix reports: ${files.join(', ')}\n`);
+  return worst;
+}
+
+interface ClusterRun {
+  lessons: string[];
+  jobs: number;
+  runs: number;
+  examples: { examplesDir?: string };
+  asCourse: boolean;
+  format: string;
+  fix: FixMode | undefined;
+  /** Another kubectl for the lesson's commands (`--kubectl`), within kubectl's supported skew. */
+  kubectl: string | undefined;
+  interrupt: { signal: AbortSignal; exitCode: () => number };
+  out: string;
+}
+
+/** Starts one cluster, verifies the lessons on it and writes their reports; the cluster is always stopped. */
+async function verifyOnCluster(provider: ClusterProvider, run: ClusterRun): Promise<{ exitCode: number; stoppedCode?: number; course?: CourseReport; links: Record<string, string> }> {
+  const { lessons, jobs, runs, examples, asCourse, format, fix, interrupt, out } = run;
   let cluster: StartedCluster;
   try {
     cluster = await provider.start({ signal: interrupt.signal });
   } catch (error) {
     if (!interrupt.signal.aborted) throw error;
     process.stderr.write(`${(error as Error).message}\n`);
-    return interrupt.exitCode();
+    return { exitCode: 2, stoppedCode: interrupt.exitCode(), links: {} };
   }
-  const out = values.out ?? 'reports/verify';
   try {
+    if (run.kubectl) {
+      const client = singleKubernetesVersion(run.kubectl);
+      checkKubectlSkew(cluster.version, client);
+      cluster = withKubectl(cluster, await ensureKubernetesBinaries((line) => process.stderr.write(`${line}\n`), client));
+      process.stderr.write(`lesson commands run kubectl ${client} against the cluster's ${cluster.version}\n`);
+    }
     const single = !asCourse;
     const links: Record<string, string> = {};
     const course = await verifyCourse({
@@ -122,7 +179,8 @@ async function main(argv: string[]): Promise<number> {
       else process.stdout.write(`${result.lesson}: not verified — ${result.error ?? ''}\n`);
     }
     const stoppedCode = interrupt.signal.aborted ? interrupt.exitCode() : fault ? 2 : undefined;
-    if (single) return stoppedCode ?? courseExitCode(courseRows(course));
+    const stopped = stoppedCode === undefined ? {} : { stoppedCode };
+    if (single) return { exitCode: courseExitCode(courseRows(course)), ...stopped, course, links };
     const rows = courseRows(course, links);
     await mkdir(out, { recursive: true });
     await Promise.all([
@@ -133,7 +191,7 @@ async function main(argv: string[]): Promise<number> {
       writeFile(path.join(out, 'timings.json'), `${JSON.stringify(timings(course.results), null, 2)}\n`),
     ]);
     process.stdout.write(`\n${courseTerminalTable(course, rows)}course reports: ${path.join(out, 'index.html')}, index.md, course.junit.xml, course.json, timings.json\n`);
-    return stoppedCode ?? courseExitCode(rows);
+    return { exitCode: courseExitCode(rows), ...stopped, course, links };
   } finally {
     if (interrupt.signal.aborted || cluster.fault.aborted) process.stderr.write('stopping the cluster…\n');
     await cluster.stop();
