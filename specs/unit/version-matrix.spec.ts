@@ -46,6 +46,8 @@ describe('version matrix', () => {
   it('a finding on every version with different outputs is not "on every version" alike', () => {
     const m = versionMatrix([course('v1.35.4', [finding(9, 'NAME STATUS')]), course('v1.36.3', [finding(9, 'NAME READY')])]);
     expect(m.lessons[0]?.findings[0]?.everywhere).to.equal(false);
+    expect(m.lessons[0]?.findings[0]?.seenOnAll).to.equal(true);
+    expect(matrixTerminal(m)).to.contain('(on every version, not alike)').and.contain('holds on every version: NAME ...');
   });
 
   it('outputHoldingBoth keeps shared lines, wildcards one changed line, and elides a changed hunk', () => {

@@ -12,7 +12,7 @@ import { minorOf, versionMatrix, type MatrixCell, type MatrixLesson, type Versio
 
 const mark = { pass: '✓', fail: '✗', broken: '⚠' } as const;
 const cellText = (c: MatrixCell): string => `${mark[c.result]} ${c.errors}E ${c.warnings}W ${c.seconds.toFixed(0)}s`;
-const where = (f: VersionedFinding): string => (f.everywhere ? 'on every version' : `only on ${f.versions.map(minorOf).join(', ')}`);
+const where = (f: VersionedFinding): string => (f.everywhere ? 'on every version' : f.seenOnAll ? 'on every version, not alike' : `only on ${f.versions.map(minorOf).join(', ')}`);
 
 /** 0 when every lesson passes on every version; else the worst (2: a lesson could not be verified). */
 export function matrixExitCode(matrix: VersionMatrix): number {

@@ -29,6 +29,8 @@ export interface VersionedFinding {
   /** Versions that saw it, oldest first. */
   versions: string[];
   everywhere: boolean;
+  /** Seen on every version, though maybe not alike (its output differs between versions, or with timing). */
+  seenOnAll: boolean;
   /** What the cluster did on each version that saw it (they may differ). */
   clusterDid: { version: string; text: string }[];
   /** When the versions disagree: a form of the lesson's text that holds on every version. */
@@ -99,7 +101,7 @@ function versionedFindings(lesson: string, runs: VersionCourse[]): VersionedFind
   for (const { version, course } of runs) {
     const report = course.results.find((r) => r.lesson === lesson)?.report;
     for (const finding of report ? allFindings(report) : []) {
-      const entry = seen.get(findingKey(finding)) ?? { finding, versions: [], everywhere: false, clusterDid: [] };
+      const entry = seen.get(findingKey(finding)) ?? { finding, versions: [], everywhere: false, seenOnAll: false, clusterDid: [] };
       entry.finding = finding;
       entry.versions.push(version);
       entry.clusterDid.push({ version, text: finding.clusterDid });
@@ -108,12 +110,13 @@ function versionedFindings(lesson: string, runs: VersionCourse[]): VersionedFind
   }
   const verified = runs.filter((r) => r.course.results.some((x) => x.lesson === lesson && x.report)).length;
   return [...seen.values()].map((entry) => {
-    const everywhere = entry.versions.length === verified && new Set(entry.clusterDid.map((c) => c.text)).size === 1;
-    if (everywhere || entry.finding.severity === 'info') return { ...entry, everywhere };
+    const seenOnAll = entry.versions.length === verified;
+    const everywhere = seenOnAll && new Set(entry.clusterDid.map((c) => c.text)).size === 1;
+    if (everywhere || entry.finding.severity === 'info') return { ...entry, everywhere, seenOnAll };
     // The lesson's text holds where the finding was not seen; each version that saw it printed its own form.
     const forms = [...new Set([...(entry.versions.length < verified ? [entry.finding.lessonSays] : []), ...entry.clusterDid.map((c) => c.text)])];
     const holdsOnAll = forms.reduce((a, b) => outputHoldingBoth(a, b));
-    return { ...entry, everywhere, ...(holdsOnAll.trim() && holdsOnAll.trim() !== '...' ? { holdsOnAll } : {}) };
+    return { ...entry, everywhere, seenOnAll, ...(holdsOnAll.trim() && holdsOnAll.trim() !== '...' ? { holdsOnAll } : {}) };
   }).sort((a, b) => a.finding.line - b.finding.line);
 }
 
