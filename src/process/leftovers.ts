@@ -25,7 +25,8 @@ const patterns = {
   kind: /^kind-(\d+)-/,
 };
 
-function alive(pid: number): boolean {
+/** True while a process with this pid exists (EPERM: it exists, as another user's). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -36,7 +37,7 @@ function alive(pid: number): boolean {
 
 const deadOwner = (name: string, pattern: RegExp): boolean => {
   const pid = Number(pattern.exec(name)?.[1] ?? 0);
-  return pid > 0 && pid !== process.pid && !alive(pid);
+  return pid > 0 && pid !== process.pid && !processAlive(pid);
 };
 
 /** What runs that died left, as paths (cgroup directories and folders in os.tmpdir()). */

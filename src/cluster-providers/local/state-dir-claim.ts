@@ -7,18 +7,10 @@
 import { mkdir, readdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { HarnessError } from '../../errors/harness-error.ts';
+import { processAlive } from '../../process/leftovers.ts';
 
 export const STATE_MARKER = '.lesson-harness-state';
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Claims `root` for this process; returns the release. Waits up to `waitMs` for another live run.
@@ -46,7 +38,7 @@ export async function claimStateDir(root: string, log: (line: string) => void, w
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     const owner = Number((await readFile(lock, 'utf8').catch(() => '')).trim());
-    if (!Number.isInteger(owner) || owner <= 0 || !alive(owner)) {
+    if (!Number.isInteger(owner) || owner <= 0 || !processAlive(owner)) {
       await unlink(lock).catch(() => undefined);
       continue;
     }
