@@ -46,6 +46,20 @@ describe('compareOutput: plain lines', () => {
     expect(r.same).to.equal(false);
   });
 
+  it('a warning line newer kubectl adds (rollout undo of an applied resource) is a version-dependent warning, not an error', () => {
+    const ctx = { file: 'd.md', exercise: 'Roll back', command: 'kubectl rollout undo deployment/web' };
+    const warning = "Warning: resource deployments/web was previously managed with 'kubectl apply'. Rolling back will not update the kubectl.kubernetes.io/last-applied-configuration annotation, which may cause unexpected behavior on future 'kubectl apply' operations. Consider using 'kubectl apply' with your previous configuration file instead.";
+    const r = compareOutput({ text: 'deployment.apps/web rolled back', line: 170 }, `${warning}\ndeployment.apps/web rolled back\n`, ctx);
+    expect(r.findings.map((f) => `${f.severity}: ${f.title}`)).to.deep.equal(['warning: version-dependent output: a line newer kubectl adds']);
+    expect(r.findings[0]).to.include({ line: 170, clusterDid: warning });
+    expect(r.findings[0]?.suggestion).to.contain('since kubectl v1.36 (k8s.io/kubectl pkg/cmd/rollout/rollout_undo.go');
+    // Only that command, and only that line: the same text after another command, or a different line, is an error.
+    expect(compareOutput({ text: 'deployment.apps/web rolled back', line: 170 }, `${warning}\ndeployment.apps/web rolled back\n`, { ...ctx, command: 'kubectl rollout restart deployment/web' })
+      .findings.some((f) => f.severity === 'error')).to.equal(true);
+    expect(compareOutput({ text: 'deployment.apps/web rolled back', line: 170 }, 'Warning: something else\ndeployment.apps/web rolled back\n', ctx)
+      .findings.some((f) => f.severity === 'error')).to.equal(true);
+  });
+
   it('reports a failed command against the documented output', () => {
     const r = compareStep('kubectl apply -f countdown.yaml', 'error: the path "countdown.yaml" does not exist\n');
     expect(titles(r)).to.deep.equal(['error: output differs']);

@@ -7,7 +7,7 @@ import type { Finding, Severity } from '../findings/finding.ts';
 import { OutputPlan, outputLines } from '../fix/output-plan.ts';
 import { alignRow, formatTable, keepLessonCell, keepLessonWords } from '../fix/stable-output.ts';
 import type { DocumentedOutput } from './parse-lesson.ts';
-import { formatChangeBetween } from './format-changes.ts';
+import { formatChangeBetween, withoutAddedLines } from './format-changes.ts';
 import { headerColumns, INLINE_WILDCARD, normaliseLine, normaliseText, splitBlocks, type OutputBlock, type OutputLine, type Table, type TableRow } from './normalise-output.ts';
 
 export interface CompareContext {
@@ -52,8 +52,10 @@ export function linesMatch(doc: OutputLine, act: OutputLine): boolean {
   return new RegExp(`^${pattern}$`).test(act.text);
 }
 
-export function compareOutput(documented: DocumentedOutput | DocumentedOutput[], actual: string, ctx: CompareContext): OutputComparison {
+export function compareOutput(documented: DocumentedOutput | DocumentedOutput[], printed: string, ctx: CompareContext): OutputComparison {
   const outputs = Array.isArray(documented) ? documented : [documented];
+  // A line a newer kubectl adds (a known warning) is a version difference, not a mistake of the lesson.
+  const { output: actual, added } = withoutAddedLines(ctx.command, printed, outputs.map((o) => o.text).join('\n'));
   const docBlocks = outputs.flatMap((o) => splitBlocks(o.text, o.line));
   const actBlocks = splitBlocks(actual, 1);
   const firstLine = outputs[0]?.line ?? 0;
@@ -68,6 +70,10 @@ export function compareOutput(documented: DocumentedOutput | DocumentedOutput[],
   const replaceAll = `Replace the output with:\n${actual.replace(/\s+$/, '')}`;
 
   const findings = comparePlain(plainLines(docBlocks), plainLines(actBlocks), firstLine, finding, replaceAll, plan);
+  for (const { line, change } of added) {
+    findings.push(finding('warning', firstLine, 'version-dependent output: a line newer kubectl adds', '(no such line)', line,
+      `${change.change} since ${change.since} (${change.source}). Show the line if your students use ${change.since} or later, or say in the prose that newer kubectl prints it.`));
+  }
   const docTables = tables(docBlocks);
   const actTables = tables(actBlocks);
   const watch = /(^|\s)(--watch|-w)(=\S*)?(\s|$)/.test(ctx.command);
