@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { execa, type Result } from 'execa';
+import { loadKubernetesVersionPins } from '../../src/config/kubernetes-versions.ts';
 import { projectRoot } from '../../src/config/project-root.ts';
 
 const seconds = (since: number): string => `${((performance.now() - since) / 1000).toFixed(1)} s`;
@@ -53,7 +54,10 @@ describe('the packed package in a course repository', function () {
 
   it('installs the bin, and the package holds the setup and the Go wrapper modules the builds need', async () => {
     const installed = path.join(course, 'node_modules', 'lesson-harness');
-    for (const file of ['scripts/setup.sh', 'scripts/build-kubernetes.sh', 'scripts/kubernetes/go.mod', 'scripts/kubernetes/go.sum', 'scripts/coredns/main.go', 'scripts/pause/pause.c', 'config/images.yaml', 'src/cli/verify.ts']) {
+    // The default version's module files (scripts/kubernetes/v1.<minor>.mod/.sum) and the pins that name it.
+    const minor = /^v1\.(\d+)\./.exec(loadKubernetesVersionPins().default)?.[1] ?? '';
+    for (const file of ['scripts/setup.sh', 'scripts/build-kubernetes.sh', 'scripts/build-containerd.sh', 'scripts/kubernetes/go.mod', 'scripts/kubernetes/main.go',
+      `scripts/kubernetes/v1.${minor}.mod`, `scripts/kubernetes/v1.${minor}.sum`, 'config/kubernetes-versions.json', 'scripts/coredns/main.go', 'scripts/pause/pause.c', 'config/images.yaml', 'src/cli/verify.ts']) {
       expect(await stat(path.join(installed, file)).then(() => true, () => false), file).to.equal(true);
     }
     // Neither the specs nor the lessons of this project ship: a course brings its own.
