@@ -1,7 +1,7 @@
 // The pinned Kubernetes builds (scripts/build-kubernetes.sh, one per version), shared by the local provider (it runs
 // the components) and the kind provider (kubeadm, kubelet and kubectl in its node image); and the
 // pinned CoreDNS build (scripts/build-coredns.sh), which the local provider runs.
-import { mkdir, symlink } from 'node:fs/promises';
+import { mkdir, readlink, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { singleKubernetesVersion } from '../config/kubernetes-versions.ts';
@@ -35,8 +35,14 @@ export async function ensureKubernetesBinaries(log: (line: string) => void, vers
   const binary = await runBuild('build-kubernetes.sh', `Kubernetes ${version}`, log, [version]);
   const binDir = path.join(path.dirname(binary), 'bin');
   await mkdir(binDir, { recursive: true });
+  // Relative links (`../kube`), checked every time: a cache copied or moved elsewhere keeps working,
+  // and a link that points anywhere else (an older absolute one) is made again.
+  const target = path.relative(binDir, binary);
   for (const name of ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kube-proxy', 'kubelet', 'kubectl', 'kubeadm']) {
-    await symlink(binary, path.join(binDir, name)).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'EEXIST') throw e; });
+    const link = path.join(binDir, name);
+    if (await readlink(link).catch(() => undefined) === target) continue;
+    await rm(link, { force: true });
+    await symlink(target, link);
   }
   return binDir;
 }
