@@ -56,8 +56,9 @@ describe('hostile lessons: the lesson identity', function () {
 
   const refused: [string, string, RegExp][] = [
     ['read secrets in kube-system', 'kubectl get secrets -n kube-system', /cannot list resource "secrets" in API group "" in the namespace "kube-system"/],
-    ['impersonate a user', 'kubectl get pods --as=admin', /cannot impersonate resource "users"/],
-    ['impersonate system:masters', 'kubectl get pods --as=x --as-group=system:masters', /cannot impersonate resource "users"/],
+    // The wording changed with constrained impersonation (k8s.io/apiserver filters/impersonation, feature ConstrainedImpersonation, beta and on by default from 1.36); both forms name it.
+    ['impersonate a user', 'kubectl get pods --as=admin', /\(Forbidden\)[\s\S]*cannot impersonate/],
+    ['impersonate system:masters', 'kubectl get pods --as=x --as-group=system:masters', /\(Forbidden\)[\s\S]*cannot impersonate/],
     ['create a ClusterRoleBinding to cluster-admin', 'kubectl create clusterrolebinding me --clusterrole=cluster-admin --user=x', /cannot create resource "clusterrolebindings"/],
     ['bind cluster-admin in its namespace', 'kubectl create rolebinding me --clusterrole=cluster-admin --serviceaccount=$(kubectl config view --minify -o jsonpath="{..namespace}"):lesson', /is attempting to grant RBAC permissions not currently held/],
     ['label its namespace privileged', 'kubectl label namespace $(kubectl config view --minify -o jsonpath="{..namespace}") pod-security.kubernetes.io/enforce=privileged --overwrite', /cannot patch resource "namespaces"/],
