@@ -1,9 +1,10 @@
 // The version matrix: cells per lesson × version, findings grouped by the versions that saw them,
 // a form of the output that holds on every version, the "holds on" badge, and its writers.
 import { expect } from 'chai';
+import { compareKubernetesVersions } from '../../src/config/kubernetes-versions.ts';
 import type { Finding } from '../../src/findings/finding.ts';
 import type { CourseReport } from '../../src/course/verify-course.ts';
-import { compareVersions, holdsOn, outputHoldingBoth, versionMatrix, type VersionCourse } from '../../src/matrix/version-matrix.ts';
+import { holdsOn, outputHoldingBoth, versionMatrix, type VersionCourse } from '../../src/matrix/version-matrix.ts';
 import { matrixExitCode, matrixHtml, matrixJson, matrixJunit, matrixMarkdown, matrixTerminal } from '../../src/matrix/matrix-report.ts';
 
 const finding = (line: number, clusterDid: string, over: Partial<Finding> = {}): Finding => ({
@@ -27,7 +28,7 @@ describe('version matrix', () => {
 
   it('orders versions numerically and makes one cell per lesson and version', () => {
     expect(matrix.versions).to.deep.equal(['v1.35.4', 'v1.36.3', 'v1.37.2']);
-    expect(['v1.100.0', 'v1.9.1', 'v1.35.4'].sort(compareVersions)).to.deep.equal(['v1.9.1', 'v1.35.4', 'v1.100.0']);
+    expect(['v1.100.0', 'v1.9.1', 'v1.35.4'].sort(compareKubernetesVersions)).to.deep.equal(['v1.9.1', 'v1.35.4', 'v1.100.0']);
     expect(matrix.lessons[0]?.cells.map((c) => [c.version, c.result, c.errors])).to.deep.equal([['v1.35.4', 'fail', 1], ['v1.36.3', 'fail', 2], ['v1.37.2', 'fail', 2]]);
   });
 

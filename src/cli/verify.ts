@@ -122,8 +122,10 @@ async function main(argv: string[]): Promise<number> {
     const dir = matrix ? path.join(out, version ?? '') : out;
     const outcome = await verifyOnCluster(provider, { lessons, jobs, runs, examples, asCourse, format, fix, kubectl: values.kubectl, interrupt, out: dir });
     if (outcome.stoppedCode !== undefined) return outcome.stoppedCode;
-    if (outcome.course) verified.push({ version: outcome.course.cluster.version, course: outcome.course });
-    if (outcome.course) matrixLinks[outcome.course.cluster.version] = Object.fromEntries(Object.entries(outcome.links).map(([lesson, link]) => [lesson, path.join(version ?? '', link)]));
+    if (outcome.course) {
+      verified.push({ version: outcome.course.cluster.version, course: outcome.course });
+      matrixLinks[outcome.course.cluster.version] = Object.fromEntries(Object.entries(outcome.links).map(([lesson, link]) => [lesson, path.join(version ?? '', link)]));
+    }
     worst = Math.max(worst, outcome.exitCode);
   }
   if (!matrix) return worst;

@@ -7,6 +7,7 @@
  */
 import { diffLines } from 'diff';
 import type { Finding } from '../findings/finding.ts';
+import { compareKubernetesVersions } from '../config/kubernetes-versions.ts';
 import { findingKey } from '../course/merge-runs.ts';
 import type { CourseReport } from '../course/verify-course.ts';
 import { courseRows, type CourseRow } from '../report/course-report.ts';
@@ -51,23 +52,11 @@ export interface VersionMatrix {
   durationMs: number;
 }
 
-/** Orders v1.35.4 < v1.36.3 < v1.37.2 (numerically, so v1.100 follows v1.99). */
-export function compareVersions(a: string, b: string): number {
-  const parts = (v: string): number[] => v.replace(/^v/, '').split(/[.-]/).map((p) => Number.parseInt(p, 10) || 0);
-  const pa = parts(a);
-  const pb = parts(b);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
-
 /** v1.36.3 → 1.36: authors think in minors, and patches of one minor print the same. */
 export const minorOf = (version: string): string => version.replace(/^v/, '').split('.').slice(0, 2).join('.');
 
 export function versionMatrix(runs: VersionCourse[]): VersionMatrix {
-  const sorted = [...runs].sort((a, b) => compareVersions(a.version, b.version));
+  const sorted = [...runs].sort((a, b) => compareKubernetesVersions(a.version, b.version));
   const versions = sorted.map((r) => r.version);
   const lessons = [...new Set(sorted.flatMap((r) => r.course.results.map((x) => x.lesson)))];
   return {
