@@ -126,7 +126,7 @@ describe('faults and signals: lesson-verify as a child process', function () {
         expect(detectedAt, run.stderr).to.be.a('number');
         const seconds = ((detectedAt ?? 0) - killedAt) / 1000;
         process.stderr.write(`      ${component}: killed → run stopped in ${seconds.toFixed(2)} s\n`);
-        expect(seconds, 'time from the kill to the stop').to.be.below(30);
+        expect(seconds, 'time from the kill to the stop (the issue asks for about 10 s)').to.be.below(10);
         // A fault is no finding against the lesson: the report is partial and says why.
         const report = JSON.parse(await readFile(path.join(run.out, 'slow-lesson.json'), 'utf8')) as { summary: { error: number }; stopped?: { cause: string; message: string; exercise?: { title: string } }; exercises: unknown[] };
         expect(report.summary.error).to.equal(0);

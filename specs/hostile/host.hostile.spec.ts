@@ -1,9 +1,12 @@
 // Hostile lessons against the host: files outside the working directory, the cluster's keys, the
 // harness's processes. Each is run on the real cluster and must leave the host as it was.
-import { access } from 'node:fs/promises';
+import { access, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { expect } from 'chai';
 import { execa } from 'execa';
 import { sharedCluster } from '../e2e/support/lesson-cluster.ts';
+import { createSandbox } from '../../src/sandbox/sandbox.ts';
 import { describeFindings, sandboxProcesses, verifyFixture } from './support.ts';
 
 const exists = (p: string) => access(p).then(() => true, () => false);
@@ -63,6 +66,35 @@ describe('hostile lessons: the host', function () {
     expect(findings.some((f) => f.line === 6 && f.title === 'command did not finish'), describeFindings(findings)).to.equal(true);
     expect(ms).to.be.lessThan(20_000);
     expect((await execa('pgrep', ['-f', '^sleep 600$'], { reject: false })).stdout, 'leftover sleep 600').to.equal('');
+  });
+
+  it('an abort at any moment of a command\'s start (the sandbox still being set up) ends it at once', async function () {
+    this.timeout(300_000); // a sweep takes 5 s; without the fix, up to 10 s per slow abort
+    // Aborts 0–80 ms after the spawn, 1 ms apart, with three CPU hogs making the start slow (as a
+    // busy CI runner does): somewhere in there the outer bwrap has cloned the namespace's init but
+    // not yet armed its parent-death signal. Killing the outer bwrap alone then orphaned `sleep 10`
+    // and the run took its 10 s (3 to 6 times per sweep here).
+    const scratch = await mkdtemp(path.join(os.tmpdir(), 'abort-start-'));
+    const sandbox = await createSandbox({ scratch, kubeconfig: path.join(scratch, 'kubeconfig') });
+    const hogs = [1, 2, 3].map(() => execa('yes', { stdout: 'ignore', reject: false }));
+    const slow: string[] = [];
+    try {
+      for (let delay = 0; delay <= 80; delay++) {
+        const controller = new AbortController();
+        const began = performance.now();
+        setTimeout(() => controller.abort(), delay);
+        const result = await sandbox.run('sleep 10', { signal: controller.signal, timeoutMs: 60_000 });
+        const ms = performance.now() - began;
+        if (ms > 5_000 || !result.stopped) slow.push(`aborted after ${delay} ms: ended after ${Math.round(ms)} ms, stopped=${result.stopped}`);
+      }
+    } finally {
+      for (const hog of hogs) hog.kill('SIGKILL');
+      await Promise.all(hogs);
+      await sandbox.dispose();
+      await rm(scratch, { recursive: true, force: true });
+    }
+    expect(slow, 'aborts that did not end the command at once').to.deep.equal([]);
+    expect((await execa('pgrep', ['-f', '^sleep 10$'], { reject: false })).stdout, 'leftover sleep 10').to.equal('');
   });
 
   it('a process left in the background: gone when its command ends', async () => {

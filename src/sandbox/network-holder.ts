@@ -14,6 +14,7 @@ import { closeSync, fstatSync, openSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HarnessError } from '../errors/harness-error.ts';
+import { killProcessTree } from '../process/kill-tree.ts';
 
 export interface NetworkHolder {
   /** An open fd of the namespace; a run gets it as its fd 3. */
@@ -47,7 +48,10 @@ export async function startNetworkHolder(argv: string[], options: { env: NodeJS.
   child.once('error', (error) => { exit = `the network holder did not start: ${error.message}`; });
   let fd: number | undefined;
   const close = async (): Promise<void> => {
-    child.kill('SIGKILL'); // bwrap --die-with-parent: its PID namespace's init, and so socat, go with it
+    // The outer bwrap and its PID namespace's init (and so socat), frozen first: a close during the
+    // start would otherwise orphan an init that --die-with-parent has not armed yet.
+    if (child.pid === undefined) child.kill('SIGKILL');
+    else await killProcessTree(child.pid);
     await closed;
     if (fd !== undefined) closeSync(fd);
     fd = undefined;

@@ -14,8 +14,9 @@
 // - an environment of PATH, HOME, KUBECONFIG, TERM=dumb, LANG=C.UTF-8 and USER only;
 // - bounded: a memory+pids cgroup (RLIMIT_NPROC on the dedicated uid as well), RLIMIT_FSIZE, the
 //   timeout, and output read to the end but kept only up to a limit. At the timeout or on abort the
-//   outer bwrap is killed; --die-with-parent takes its PID namespace's init with it, and the kernel
-//   then kills every process of the namespace: the whole tree, `sleep 600 | cat` and `setsid` too.
+//   outer bwrap and its child, the PID namespace's init, are killed (src/process/kill-tree.ts: not the
+//   parent alone, which orphans a child still being set up), and the kernel then kills every process
+//   of the namespace: the whole tree, `sleep 600 | cat` and `setsid` too.
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { constants, readlinkSync } from 'node:fs';
@@ -29,6 +30,7 @@ import { HarnessError } from '../errors/harness-error.ts';
 import { startApiForwarder, type ApiForwarder } from './api-forwarder.ts';
 import { createCgroup, type SandboxCgroup } from './cgroup.ts';
 import { checkFileName } from './file-names.ts';
+import { killProcessTree } from '../process/kill-tree.ts';
 import { ownedName, sweepDeadRuns } from '../process/leftovers.ts';
 import { startNetworkHolder, type NetworkHolder } from './network-holder.ts';
 
@@ -275,13 +277,14 @@ async function runInSandbox(r: RunRequest): Promise<SandboxResult> {
   child.stderr.on('data', take(new StringDecoder('utf8'))); // bwrap's own errors; the lesson's stderr is merged into stdout inside
   let timedOut = false;
   let stopped = false;
+  const killTree = (): void => void (child.pid === undefined ? child.kill('SIGKILL') : killProcessTree(child.pid));
   const timer = setTimeout(() => {
     timedOut = true;
-    child.kill('SIGKILL');
+    killTree();
   }, r.timeoutMs ?? r.limits.timeoutMs);
   const onAbort = (): void => {
     stopped = true;
-    child.kill('SIGKILL');
+    killTree();
   };
   r.signal?.addEventListener('abort', onAbort, { once: true });
   // An abort during the awaits above has fired already: its listener would never run.
