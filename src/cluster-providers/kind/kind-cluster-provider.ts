@@ -181,9 +181,10 @@ export class KindClusterProvider implements ClusterProvider {
     await removeStaleNodes(log);
     await sweepDeadRuns();
     step(2, 'node image…');
-    const published = this.image.source !== 'offline';
-    const image = published ? this.image.image : await buildNodeImage(this.kubernetesVersion, log);
-    if (published) {
+    // kind's published image or one given by reference: pulled, with kind's layout (/var preloaded, no node-run kube-proxy or CoreDNS).
+    const pulled = this.image.source !== 'offline';
+    const image = pulled ? this.image.image : await buildNodeImage(this.kubernetesVersion, log);
+    if (pulled) {
       const pull = await execa('docker', ['pull', '--quiet', image], { reject: false, all: true });
       if (pull.exitCode !== 0 && (await execa('docker', ['image', 'inspect', image], { reject: false })).exitCode !== 0) {
         throw new HarnessError(`cannot get the node image ${image}: ${pull.all}`, { fix: 'check the registry is reachable, or unset LESSON_HARNESS_KIND_IMAGE to build the offline node image' });
@@ -191,7 +192,7 @@ export class KindClusterProvider implements ClusterProvider {
     }
 
     step(3, `starting ${image} (systemd)…`);
-    const node = new KindNodeContainer(image, published)
+    const node = new KindNodeContainer(image, pulled)
       .withHostname(hostname)
       .withLabels({ [clusterLabel]: 'kind', [ownerLabel]: String(process.pid) })
       .withSecurityOpt('seccomp=unconfined', 'apparmor=unconfined');
@@ -201,7 +202,7 @@ export class KindClusterProvider implements ClusterProvider {
       // containerd's overlayfs cannot sit on the container's own overlay root: our image gets a
       // tmpfs there (its images come from the node's registry); a published image, whose
       // preloaded images live under /var, gets an anonymous volume at /var, as kind does.
-      .withTmpFs({ '/run': 'rw,exec', '/tmp': 'rw,exec', ...(published ? {} : { '/var/lib/containerd': 'rw,exec' }) })
+      .withTmpFs({ '/run': 'rw,exec', '/tmp': 'rw,exec', ...(pulled ? {} : { '/var/lib/containerd': 'rw,exec' }) })
       .withBindMounts([
         { source: '/sys/fs/cgroup', target: '/sys/fs/cgroup', mode: 'rw' },
         { source: '/lib/modules', target: '/lib/modules', mode: 'ro' },
@@ -229,7 +230,7 @@ export class KindClusterProvider implements ClusterProvider {
       // Refuses a node of another minor than asked (a wrong entry in the published table).
       const kubectlVersion = kubectlForNode(this.image, version, loadKubernetesVersionPins());
       if (this.image.source === 'given' && kubectlVersion !== version) log(`  the node runs ${version}; lesson commands use kubectl ${kubectlVersion}`);
-      await container.copyContentToContainer([{ content: kubeadmConfig(address, version, published ? undefined : etcdImageTag(version)), target: '/kind/kubeadm.conf' }]);
+      await container.copyContentToContainer([{ content: kubeadmConfig(address, version, pulled ? undefined : etcdImageTag(version)), target: '/kind/kubeadm.conf' }]);
       await exec('kubeadm init', ['kubeadm', 'init', '--config=/kind/kubeadm.conf', '--skip-token-print', '--v=1']);
       const kubectl = ['kubectl', '--kubeconfig=/etc/kubernetes/admin.conf'];
       step(5, 'default CNI and storage manifests, control-plane taint removed…');
@@ -247,7 +248,7 @@ export class KindClusterProvider implements ClusterProvider {
       await chmod(kubeconfigPath, 0o600);
       const kubeConfig = new KubeConfig();
       kubeConfig.loadFromFile(kubeconfigPath);
-      if (!published) {
+      if (!pulled) {
         log(`[kind ${((Date.now() - began) / 1000).toFixed(1)}s] kube-proxy and CoreDNS on the node…`);
         await startNodeNetworkServices(exec, container, kubeConfig, address);
       }
