@@ -1,6 +1,7 @@
 // The kind provider for real (Docker engine started by the project, node image built offline):
-// a cluster that runs pods, its API on 127.0.0.1 only, and no container, volume or network left
-// after a test runner that was killed mid-run, once the next run has started.
+// a cluster of the pinned default version (LESSON_HARNESS_KUBERNETES picks another) that runs
+// pods, its API on 127.0.0.1 only, and no container, volume or network left after a test runner
+// that was killed mid-run, once the next run has started.
 import { spawn } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import os from 'node:os';
@@ -11,6 +12,8 @@ import { execa } from 'execa';
 import { waitForDefaultServiceAccount } from '../../src/kube/readiness.ts';
 import { KindClusterProvider, type StartedKindCluster } from '../../src/cluster-providers/kind/kind-cluster-provider.ts';
 import { projectRoot } from '../../src/config/project-root.ts';
+import { containerdSettings } from '../../src/cluster-providers/containerd/containerd-settings.ts';
+import { singleKubernetesVersion } from '../../src/config/kubernetes-versions.ts';
 
 const quiet = { log: () => undefined };
 const docker = async (...args: string[]): Promise<string[]> => String((await execa('docker', args)).stdout).split('\n').filter(Boolean);
@@ -26,13 +29,22 @@ describe('kind provider (testcontainers)', function () {
     await execa('bash', [path.join(projectRoot, 'scripts/stop-docker.sh')], { reject: false });
   });
 
-  it('starts a node whose API is published on 127.0.0.1 only, runs a pod, serves exec and port-forward, Services and DNS', async () => {
+  it('starts a node of the version asked for, with its containerd, whose API is published on 127.0.0.1 only, runs a pod, serves exec and port-forward, Services and DNS', async () => {
+    const version = singleKubernetesVersion();
     const cluster = (await new KindClusterProvider().start(quiet)) as StartedKindCluster;
     try {
       const ports = await docker('port', cluster.container.getId());
       expect(ports.length).to.be.greaterThan(0);
       for (const line of ports) expect(line, 'published port').to.match(/-> 127\.0\.0\.1:\d+$/);
+      const kubectl = (...args: string[]) => execa(path.join(cluster.kubectlDir, 'kubectl'), ['--kubeconfig', cluster.kubeconfigPath, ...args]);
+      // The API server and the lessons' kubectl are the version asked for (by default the pinned default, v1.37.2).
+      const versions = JSON.parse((await kubectl('version', '-o', 'json')).stdout) as { clientVersion: { gitVersion: string }; serverVersion: { gitVersion: string } };
+      expect({ server: versions.serverVersion.gitVersion, client: versions.clientVersion.gitVersion, node: cluster.version }).to.deep.equal({ server: version, client: version, node: version });
+      // … and the node runs the containerd that version needs: the project's build from 1.36 on, else Debian's 1.6.
       const core = cluster.kubeConfig.makeApiClient(CoreV1Api);
+      const containerd = containerdSettings(version).containerd;
+      const runtime = (await core.listNode()).items[0]?.status?.nodeInfo?.containerRuntimeVersion;
+      expect(runtime).to.match(containerd.source === 'built' ? new RegExp(`^containerd://v?${containerd.version.slice(1).replaceAll('.', '\\.')}$`) : /^containerd:\/\/1\.6\./);
       await waitForDefaultServiceAccount(cluster.kubeConfig, 'default');
       await core.createNamespacedPod({ namespace: 'default', body: { metadata: { name: 'hello' }, spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'r.deso.tech/library/alpine', command: ['/bin/sh', '-c', 'echo hello from kind'] }] } } });
       for (let i = 0; i < 300 && (await core.readNamespacedPod({ name: 'hello', namespace: 'default' })).status?.phase !== 'Succeeded'; i++) await new Promise((r) => setTimeout(r, 200));
@@ -42,7 +54,6 @@ describe('kind provider (testcontainers)', function () {
       for (let i = 0; i < 300 && (await core.readNamespacedPod({ name: 'tagged', namespace: 'default' })).status?.phase !== 'Succeeded'; i++) await new Promise((r) => setTimeout(r, 200));
       expect(await core.readNamespacedPodLog({ name: 'tagged', namespace: 'default' })).to.equal('tagged\n');
       // exec and port-forward go apiserver → kubelet → containerd's streaming server.
-      const kubectl = (...args: string[]) => execa(path.join(cluster.kubectlDir, 'kubectl'), ['--kubeconfig', cluster.kubeconfigPath, ...args]);
       await kubectl('run', 'web', '--image=r.deso.tech/library/alpine', '--command', '--', 'sh', '-c', 'mkdir -p /www && echo hello-from-web > /www/index.html && exec httpd -f -p 8080 -h /www');
       await kubectl('wait', '--for=condition=Ready', 'pod/web', '--timeout=120s');
       expect((await kubectl('exec', 'web', '--', 'cat', '/www/index.html')).stdout).to.equal('hello-from-web');

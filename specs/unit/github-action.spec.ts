@@ -6,10 +6,12 @@ import { expect } from 'chai';
 import { execa } from 'execa';
 import YAML from 'yaml';
 import { projectRoot } from '../../src/config/project-root.ts';
+import { kubernetesMinor, loadKubernetesVersionPins } from '../../src/config/kubernetes-versions.ts';
+import { publishedNodeImages } from '../../src/cluster-providers/kind/kind-versions.ts';
 
 interface Step { id?: string; uses?: string; run?: string; shell?: string; if?: string; with?: Record<string, string>; env?: Record<string, string> }
 interface Action { inputs: Record<string, { description: string; default?: string }>; outputs: Record<string, { value: string }>; runs: { using: string; steps: Step[] } }
-interface Job { needs?: string | string[]; if?: string; env?: Record<string, string | number>; strategy?: { matrix: { shard: number[] } }; steps: Step[] }
+interface Job { needs?: string | string[]; if?: string; env?: Record<string, string | number>; strategy?: { matrix: { shard?: number[]; kubernetes?: unknown[] } }; steps: Step[] }
 
 const read = <T>(file: string): T => YAML.parse(readFileSync(path.join(projectRoot, file), 'utf8')) as T;
 
@@ -71,5 +73,19 @@ describe('the CI workflow', () => {
     const pattern = merge.steps.find((s) => s.uses?.startsWith('actions/download-artifact@'))?.with?.pattern ?? '';
     expect(upload.replace('${{ matrix.shard }}', '1')).to.match(new RegExp(`^${pattern.replace('*', '.*')}$`));
     expect(merge.steps.some((s) => s.run?.startsWith('npm run merge-reports -- course/shards --out course'))).to.equal(true);
+  });
+
+  it('runs the lessons on kind once per supported minor with a published image, each on kind\'s image of that minor', () => {
+    const kind = jobs['lessons-on-kind'] as Job;
+    // Every supported minor that kind published a pinned image for, as strings ('1.30' as a YAML number would be 1.3).
+    const minors = loadKubernetesVersionPins().supported.map((v) => `1.${kubernetesMinor(v)}`).filter((m) => m in publishedNodeImages);
+    expect(minors.length).to.be.greaterThan(0);
+    expect(kind.strategy?.matrix.kubernetes).to.deep.equal(minors);
+    expect(kind.env).to.deep.include({ LESSON_HARNESS_PROVIDER: 'kind', LESSON_HARNESS_KIND_IMAGE: 'published', LESSON_HARNESS_KUBERNETES: '${{ matrix.kubernetes }}' });
+    // kubectl of that minor is built, and each job's artifact has a name of its own.
+    expect(kind.steps.some((s) => s.run === 'bash scripts/build-kubernetes.sh "$LESSON_HARNESS_KUBERNETES"')).to.equal(true);
+    const uploads = kind.steps.filter((s) => s.uses?.startsWith('actions/upload-artifact@')).map((s) => s.with?.name ?? '');
+    expect(uploads.length).to.be.greaterThan(0);
+    for (const name of uploads) expect(name).to.include('${{ matrix.kubernetes }}');
   });
 });

@@ -53,8 +53,8 @@ const usage = `usage: lesson-verify <lesson.md|folder>… [--provider auto|local
                    kubectl apply -f https://k8s.io/examples/… read their files there (default:
                    LESSON_HARNESS_EXAMPLES, else content/en/examples or static/examples above the lesson)
 
-  --kubernetes V   the Kubernetes version(s) of the local cluster: default, supported (the three
-                   newest minors), minors or pinned versions, comma-separated (1.35,1.36,1.37); with
+  --kubernetes V   the Kubernetes version(s) of the local or kind cluster: default, supported (the
+                   three newest minors), minors or pinned versions, comma-separated (1.35,1.36,1.37); with
                    several, one cluster per version and a matrix report (DIR/matrix.html, .md, .json,
                    .junit.xml) that says on which versions each lesson holds, each version's reports
                    in DIR/<version>

@@ -8,7 +8,6 @@ import type { ClusterProvider } from './cluster-provider.ts';
 import { KubeconfigProvider } from './kubeconfig/kubeconfig-provider.ts';
 import { KindClusterProvider } from './kind/kind-cluster-provider.ts';
 import { LocalClusterProvider } from './local/local-cluster-provider.ts';
-import { kubernetesVersion as kindKubernetesVersion } from './kind/node-image.ts';
 
 export interface ProviderChoice {
   provider: ClusterProvider;
@@ -21,31 +20,34 @@ export async function dockerReachable(): Promise<boolean> {
   return result.exitCode === 0 && String(result.stdout).trim() !== '';
 }
 
-/** kubernetesVersion: a version for this run (`--kubernetes`); only the local cluster builds any pinned version. */
+/**
+ * kubernetesVersion: the one version of this run (`--kubernetes`; a list runs one cluster per
+ * version, src/cli/verify.ts). The local cluster and kind's offline node image build any pinned
+ * version; kind's published images cover the minors of kind-versions.ts; an existing cluster runs its own.
+ */
 export async function resolveProvider(options: { provider?: string; kubeconfig?: string; kubernetesVersion?: string } = {}, env = process.env, docker = dockerReachable): Promise<ProviderChoice> {
   const kubeconfig = options.kubeconfig ?? env.LESSON_HARNESS_KUBECONFIG;
   const requested = options.provider ?? env.LESSON_HARNESS_PROVIDER ?? 'auto';
   const version = options.kubernetesVersion;
-  const onlyLocal = (name: string): void => {
-    if (version !== undefined) throw new TypeError(`Expected no --kubernetes with the ${name} provider: ${name === 'kubeconfig' ? 'an existing cluster runs its own version' : `kind runs its node image's version (${kindKubernetesVersion})`}; use --provider local for a version matrix`);
-  };
-  const local = (): LocalClusterProvider => new LocalClusterProvider(version === undefined ? {} : { kubernetesVersion: version });
+  const asked = version === undefined ? {} : { kubernetesVersion: version };
+  const local = (): LocalClusterProvider => new LocalClusterProvider(asked);
   switch (requested) {
     case 'local':
       return { provider: local(), reason: 'asked for (local)' };
     case 'kubeconfig':
-      onlyLocal('kubeconfig');
+      if (version !== undefined) throw new TypeError('Expected no --kubernetes with the kubeconfig provider: an existing cluster runs its own version; use --provider local or kind for a version matrix');
       if (!kubeconfig) throw new HarnessError('the kubeconfig provider needs a kubeconfig file', { fix: 'set LESSON_HARNESS_KUBECONFIG=path or pass --kubeconfig path' });
       return { provider: new KubeconfigProvider(kubeconfig), reason: `asked for (kubeconfig ${kubeconfig})` };
     case 'auto':
-      // A version matrix is the local cluster's to run.
-      if (version !== undefined) return { provider: local(), reason: `--kubernetes ${version} (the local cluster builds every pinned version)` };
+      // A version matrix is the local cluster's to run, unless kind is asked for.
+      if (version !== undefined) return { provider: local(), reason: `--kubernetes ${version} (the local cluster builds every pinned version; --provider kind runs it on kind)` };
       if (kubeconfig) return { provider: new KubeconfigProvider(kubeconfig), reason: `a kubeconfig was given (${kubeconfig})` };
-      if (await docker()) return { provider: new KindClusterProvider(), reason: 'a Docker engine answers (set LESSON_HARNESS_PROVIDER=local for the embedded cluster)' };
+      if (await docker()) return { provider: new KindClusterProvider({}, env), reason: 'a Docker engine answers (set LESSON_HARNESS_PROVIDER=local for the embedded cluster)' };
       return { provider: local(), reason: 'the embedded default (no kubeconfig given, no Docker engine)' };
-    case 'kind':
-      onlyLocal('kind');
-      return { provider: new KindClusterProvider(), reason: 'asked for (kind)' };
+    case 'kind': {
+      const kind = new KindClusterProvider(asked, env);
+      return { provider: kind, reason: `asked for (kind, ${kind.image.source === 'given' ? kind.image.image : `Kubernetes ${kind.kubernetesVersion}, ${kind.image.source === 'offline' ? 'offline node image' : kind.image.image}`})` };
+    }
     default:
       throw new TypeError(`Expected LESSON_HARNESS_PROVIDER to be one of auto, local, kubeconfig, kind; got \`${requested}\``);
   }

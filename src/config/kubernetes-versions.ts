@@ -14,7 +14,7 @@ export interface KubernetesVersionPins {
   outOfSupport: string[];
   /**
    * The containerd 2 that scripts/build-containerd.sh builds for the versions whose kubelet needs
-   * more than Debian's containerd 1.6 (src/cluster-providers/local/version-settings.ts says which).
+   * more than Debian's containerd 1.6 (src/cluster-providers/containerd/containerd-settings.ts says which).
    */
   containerd: string;
 }

@@ -17,7 +17,9 @@ import { stderrLog, type ClusterProvider, type ClusterStartOptions, type Started
 import { nodeReady } from '../../kube/readiness.ts';
 import { ensureKubernetesBinaries } from '../kubernetes-binaries.ts';
 import { projectRoot } from '../../config/project-root.ts';
-import { buildNodeImage, etcdImageTag, kubernetesVersion, publishedNodeImage } from './node-image.ts';
+import { loadKubernetesVersionPins, singleKubernetesVersion } from '../../config/kubernetes-versions.ts';
+import { buildNodeImage } from './node-image.ts';
+import { chooseKindImage, etcdImageTag, kubectlForNode, type KindImageChoice } from './kind-versions.ts';
 import { corednsUser, corefile, createClusterDns } from '../cluster-network/cluster-dns.ts';
 import { kubeProxyConfigYaml } from '../cluster-network/kube-proxy-config.ts';
 
@@ -67,21 +69,25 @@ export async function removeStaleNodes(log: (line: string) => void = () => undef
   return stale;
 }
 
-/** kind's one-node kubeadm configuration; `version` is the node image's /kind/version. */
-export function kubeadmConfig(advertiseAddress: string, version: string, ownImage: boolean): string {
+/**
+ * kind's one-node kubeadm configuration; `version` is the node image's /kind/version, `etcdTag`
+ * the etcd image tag of the offline image (a published image carries the etcd kubeadm expects).
+ * v1beta4 (kubeadm 1.31 on): kubeadm 1.37 refuses v1beta3 (cmd/kubeadm/app/util/config/common.go).
+ */
+export function kubeadmConfig(advertiseAddress: string, version: string, etcdTag: string | undefined): string {
   const docs = [
     {
-      apiVersion: 'kubeadm.k8s.io/v1beta3', kind: 'ClusterConfiguration', kubernetesVersion: version, clusterName: 'lesson-harness',
+      apiVersion: 'kubeadm.k8s.io/v1beta4', kind: 'ClusterConfiguration', kubernetesVersion: version, clusterName: 'lesson-harness',
       controlPlaneEndpoint: `${hostname}:${apiPort}`,
       apiServer: { certSANs: ['localhost', '127.0.0.1'] },
       networking: { podSubnet: '10.244.0.0/16', serviceSubnet: '10.96.0.0/16' },
       // Our image carries the etcd of our own build, tagged with its real version.
-      ...(ownImage ? { etcd: { local: { imageTag: etcdImageTag } } } : {}),
+      ...(etcdTag ? { etcd: { local: { imageTag: etcdTag } } } : {}),
     },
     {
-      apiVersion: 'kubeadm.k8s.io/v1beta3', kind: 'InitConfiguration',
+      apiVersion: 'kubeadm.k8s.io/v1beta4', kind: 'InitConfiguration',
       localAPIEndpoint: { advertiseAddress, bindPort: apiPort },
-      nodeRegistration: { criSocket: 'unix:///run/containerd/containerd.sock', kubeletExtraArgs: { 'node-ip': advertiseAddress } },
+      nodeRegistration: { criSocket: 'unix:///run/containerd/containerd.sock', kubeletExtraArgs: [{ name: 'node-ip', value: advertiseAddress }] },
       // kind skips preflight (it would refuse a container) and so do we. The offline node carries
       // no images for kubeadm's CoreDNS and kube-proxy addons: both run on the node as processes
       // instead (startNodeNetworkServices).
@@ -124,18 +130,41 @@ async function startNodeNetworkServices(exec: (what: string, command: string[]) 
   await exec('starting CoreDNS', ['systemd-run', '--unit=coredns', '--property=Restart=on-failure', '/usr/local/bin/coredns', '-conf', '/kind/Corefile']);
 }
 
+export interface KindClusterOptions {
+  /** One Kubernetes version (a pinned minor or version, `default`); else LESSON_HARNESS_KUBERNETES, else the pinned default. */
+  kubernetesVersion?: string;
+  /**
+   * Unset: the project's offline node image of that version; `published`: kind's published image
+   * of its minor (kind-versions.ts); else an image reference, which runs its own version
+   * (LESSON_HARNESS_KIND_IMAGE).
+   */
+  image?: string;
+  /** Run the node --privileged, as kind does, where the engine allows it (LESSON_HARNESS_KIND_PRIVILEGED=1, e.g. GitHub's runners). */
+  privileged?: boolean;
+}
+
+/** The options the environment gives; options passed in code win. */
+export function kindOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): KindClusterOptions {
+  return {
+    ...(env.LESSON_HARNESS_KUBERNETES ? { kubernetesVersion: env.LESSON_HARNESS_KUBERNETES } : {}),
+    ...(env.LESSON_HARNESS_KIND_IMAGE ? { image: env.LESSON_HARNESS_KIND_IMAGE } : {}),
+    privileged: env.LESSON_HARNESS_KIND_PRIVILEGED === '1',
+  };
+}
+
 export class KindClusterProvider implements ClusterProvider {
   readonly name = 'kind';
+  /** The version asked for (or the pinned default); an image given by reference runs its own. */
+  readonly kubernetesVersion: string;
+  readonly image: KindImageChoice;
+  private readonly options: KindClusterOptions;
 
-  /**
-   * image: a published kindest/node image instead of the project's offline one
-   * (LESSON_HARNESS_KIND_IMAGE); privileged: run the node --privileged, as kind does, where the
-   * engine allows it (LESSON_HARNESS_KIND_PRIVILEGED=1, e.g. GitHub's runners).
-   */
-  constructor(private readonly options: { image?: string; privileged?: boolean } = {
-    image: process.env.LESSON_HARNESS_KIND_IMAGE === 'published' ? publishedNodeImage : process.env.LESSON_HARNESS_KIND_IMAGE || undefined,
-    privileged: process.env.LESSON_HARNESS_KIND_PRIVILEGED === '1',
-  }) {}
+  /** Refuses a version spec that names more than one version, or a version with an image given by reference. */
+  constructor(options: KindClusterOptions = {}, env: NodeJS.ProcessEnv = process.env) {
+    this.options = { ...kindOptionsFromEnv(env), ...options };
+    this.kubernetesVersion = singleKubernetesVersion(this.options.kubernetesVersion ?? '');
+    this.image = chooseKindImage(this.kubernetesVersion, this.options.kubernetesVersion !== undefined, this.options.image);
+  }
 
   async start(options: ClusterStartOptions = {}): Promise<StartedCluster> {
     const log = options.log ?? stderrLog;
@@ -152,8 +181,10 @@ export class KindClusterProvider implements ClusterProvider {
     await removeStaleNodes(log);
     await sweepDeadRuns();
     step(2, 'node image…');
-    const image = this.options.image ?? await buildNodeImage(log);
-    if (this.options.image) {
+    // kind's published image or one given by reference: pulled, with kind's layout (/var preloaded, no node-run kube-proxy or CoreDNS).
+    const pulled = this.image.source !== 'offline';
+    const image = pulled ? this.image.image : await buildNodeImage(this.kubernetesVersion, log);
+    if (pulled) {
       const pull = await execa('docker', ['pull', '--quiet', image], { reject: false, all: true });
       if (pull.exitCode !== 0 && (await execa('docker', ['image', 'inspect', image], { reject: false })).exitCode !== 0) {
         throw new HarnessError(`cannot get the node image ${image}: ${pull.all}`, { fix: 'check the registry is reachable, or unset LESSON_HARNESS_KIND_IMAGE to build the offline node image' });
@@ -161,7 +192,7 @@ export class KindClusterProvider implements ClusterProvider {
     }
 
     step(3, `starting ${image} (systemd)…`);
-    const node = new KindNodeContainer(image, !!this.options.image)
+    const node = new KindNodeContainer(image, pulled)
       .withHostname(hostname)
       .withLabels({ [clusterLabel]: 'kind', [ownerLabel]: String(process.pid) })
       .withSecurityOpt('seccomp=unconfined', 'apparmor=unconfined');
@@ -171,7 +202,7 @@ export class KindClusterProvider implements ClusterProvider {
       // containerd's overlayfs cannot sit on the container's own overlay root: our image gets a
       // tmpfs there (its images come from the node's registry); a published image, whose
       // preloaded images live under /var, gets an anonymous volume at /var, as kind does.
-      .withTmpFs({ '/run': 'rw,exec', '/tmp': 'rw,exec', ...(this.options.image ? {} : { '/var/lib/containerd': 'rw,exec' }) })
+      .withTmpFs({ '/run': 'rw,exec', '/tmp': 'rw,exec', ...(pulled ? {} : { '/var/lib/containerd': 'rw,exec' }) })
       .withBindMounts([
         { source: '/sys/fs/cgroup', target: '/sys/fs/cgroup', mode: 'rw' },
         { source: '/lib/modules', target: '/lib/modules', mode: 'ro' },
@@ -196,7 +227,10 @@ export class KindClusterProvider implements ClusterProvider {
       const address = (await exec('reading the node address', ['hostname', '-i'])).trim().split(/\s+/)[0] ?? '';
       step(4, 'kubeadm init…');
       const version = (await exec('reading /kind/version', ['cat', '/kind/version'])).trim();
-      await container.copyContentToContainer([{ content: kubeadmConfig(address, version, !this.options.image), target: '/kind/kubeadm.conf' }]);
+      // Refuses a node of another minor than asked (a wrong entry in the published table).
+      const kubectlVersion = kubectlForNode(this.image, version, loadKubernetesVersionPins());
+      if (this.image.source === 'given' && kubectlVersion !== version) log(`  the node runs ${version}; lesson commands use kubectl ${kubectlVersion}`);
+      await container.copyContentToContainer([{ content: kubeadmConfig(address, version, pulled ? undefined : etcdImageTag(version)), target: '/kind/kubeadm.conf' }]);
       await exec('kubeadm init', ['kubeadm', 'init', '--config=/kind/kubeadm.conf', '--skip-token-print', '--v=1']);
       const kubectl = ['kubectl', '--kubeconfig=/etc/kubernetes/admin.conf'];
       step(5, 'default CNI and storage manifests, control-plane taint removed…');
@@ -214,7 +248,7 @@ export class KindClusterProvider implements ClusterProvider {
       await chmod(kubeconfigPath, 0o600);
       const kubeConfig = new KubeConfig();
       kubeConfig.loadFromFile(kubeconfigPath);
-      if (!this.options.image) {
+      if (!pulled) {
         log(`[kind ${((Date.now() - began) / 1000).toFixed(1)}s] kube-proxy and CoreDNS on the node…`);
         await startNodeNetworkServices(exec, container, kubeConfig, address);
       }
@@ -228,8 +262,9 @@ export class KindClusterProvider implements ClusterProvider {
         await new Promise((r) => setTimeout(r, 250));
       }
       log(`[kind ${((Date.now() - began) / 1000).toFixed(1)}s] cluster ready — KUBECONFIG=${kubeconfigPath}`);
-      // kubectl for lesson commands: the project's own build, the same version as the node.
-      const kubectlDir = await ensureKubernetesBinaries(() => undefined, kubernetesVersion);
+      // kubectl for lesson commands: the project's own build, the same version as the node (the
+      // same minor on a published node, whose patch may differ).
+      const kubectlDir = await ensureKubernetesBinaries(() => undefined, kubectlVersion);
       // The node's components are not ours to watch one by one: the API server answering is the test.
       const fault = new AbortController();
       const stopWatching = watchApiServer(kubeConfig, fault);

@@ -2,7 +2,7 @@
 // kind's layout (/kind/version, /kind/manifests, kubelet unit with the kubeadm drop-in) plus what
 // these machines need (no --privileged, no registry: a TLS registry on the node's own loopback that
 // serves the stand-in images for any tag, as the local cluster's does).
-import { criPluginToml } from '../containerd/cri-config.ts';
+import { criPluginToml, criPluginTomlV3 } from '../containerd/cri-config.ts';
 
 export const registryPort = 5000;
 /** Where the node keeps its images (the blob store and the registry's configuration). */
@@ -69,13 +69,31 @@ export const registryServerConfig = {
   credentialsFile: '/etc/lesson-registry/credentials', store: imagesDir,
 };
 
-export const containerdConfig = `version = 2
-${criPluginToml({
-  sandboxImage: 'registry.k8s.io/pause:3.10.1', systemdCgroup: true, cniBinDir: '/usr/lib/cni', cniConfDir: '/etc/cni/net.d',
-  certsDir: '/etc/containerd/certs.d',
-  // The password is made per node at boot by lesson-node-init.
-  registry: { host: `127.0.0.1:${registryPort}`, user: 'lesson-harness', password: '@REGISTRY_PASSWORD@' },
-})}`;
+/**
+ * containerd's configuration in the format of the containerd the node runs
+ * (../containerd/containerd-settings.ts): 2 for Debian's 1.6, 4 for the built 2.x. The CRI part is
+ * the local cluster's (../containerd/cri-config.ts); the servers keep their default addresses
+ * (/run/containerd/containerd.sock), where kubeadm's criSocket points.
+ */
+export function containerdConfig(configVersion: 2 | 4): string {
+  const cri = {
+    sandboxImage: 'registry.k8s.io/pause:3.10.1', systemdCgroup: true, cniBinDir: '/usr/lib/cni', cniConfDir: '/etc/cni/net.d',
+    certsDir: '/etc/containerd/certs.d',
+    // The password is made per node at boot by lesson-node-init.
+    registry: { host: `127.0.0.1:${registryPort}`, user: 'lesson-harness', password: '@REGISTRY_PASSWORD@' },
+  };
+  return `version = ${configVersion}\n${configVersion === 4 ? criPluginTomlV3(cri) : criPluginToml(cri)}`;
+}
+
+/**
+ * For a node with the built containerd (in /usr/local/bin, with its shim and ctr): Debian's unit
+ * runs /usr/bin/containerd, the package's 1.6, which stays in the rootfs (the rootfs is shared by
+ * every version); the shim is found first on systemd's PATH, where /usr/local/bin comes first.
+ */
+export const builtContainerdDropIn = `[Service]
+ExecStart=
+ExecStart=/usr/local/bin/containerd
+`;
 
 export const units: Record<string, string> = {
   'lesson-node-init.service': `[Unit]

@@ -1,8 +1,10 @@
-// Builds, offline, a node image that boots the way a kindest/node image boots: a Debian bookworm
-// rootfs (debootstrap) with systemd, containerd, runc and CNI plugins; kubeadm, kubelet and kubectl
-// from the project's own Kubernetes build; and the control-plane, etcd, pause and lesson images
-// preloaded: their blobs sit in /kind/images, where the project's registry server
-// (src/images/registry-server.ts) serves them on the node's loopback, so no pull leaves the node.
+// Builds, offline, a node image per Kubernetes version that boots the way a kindest/node image
+// boots: a Debian bookworm rootfs (debootstrap) with systemd, containerd, runc and CNI plugins;
+// kubeadm, kubelet and kubectl from the project's own build of that version; from Kubernetes 1.36
+// the project's containerd 2 build in place of Debian's 1.6 (../containerd/containerd-settings.ts);
+// and the control-plane, etcd, pause and lesson images preloaded: their blobs sit in /kind/images,
+// where the project's registry server (src/images/registry-server.ts) serves them on the node's
+// loopback, so no pull leaves the node.
 import { createHash } from 'node:crypto';
 import { access, chmod, copyFile, link, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -11,20 +13,14 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { defaults } from '../../config/defaults.ts';
 import { HarnessError } from '../../errors/harness-error.ts';
-import { ensureCoreDnsBinary, ensureKubernetesBinaries } from '../kubernetes-binaries.ts';
+import { ensureContainerdBinaries, ensureCoreDnsBinary, ensureKubernetesBinaries } from '../kubernetes-binaries.ts';
+import { containerdSettings } from '../containerd/containerd-settings.ts';
 import { blobPath, putImage, putLayer } from '../../images/blob-store.ts';
 import { buildStandIns, imagesCacheDir, registryImages } from '../../images/build-stand-ins.ts';
 import { loadImagesConfig, standInRegistries } from '../../images/images-config.ts';
 import { registryServerPath } from '../../images/registry-server.ts';
 import * as files from './node-files.ts';
-
-// kind stays on v1.34.12 until its node image is built per version (issue 9, item 5); the local
-// provider follows config/kubernetes-versions.json.
-export const kubernetesVersion = 'v1.34.12';
-/** The node images, pinned in this one place: ours (built offline) and kind's published one. */
-export const nodeImage = `lesson-harness/kind-node:${kubernetesVersion}`;
-export const publishedNodeImage = 'kindest/node:v1.34.0@sha256:7416a61b42b1662ca6ca89f02028ac133a309a2a30ba309614e8ec94d976dc5a';
-export const etcdImageTag = '3.6.4-0';
+import { etcdImageTag, offlineNodeImage } from './kind-versions.ts';
 
 const debianPackages = ['systemd', 'systemd-sysv', 'dbus', 'containerd', 'runc', 'containernetworking-plugins', 'iptables', 'iproute2',
   'ca-certificates', 'kmod', 'mount', 'util-linux', 'procps', 'conntrack', 'ethtool', 'socat', 'openssl', 'curl', 'bash'];
@@ -61,14 +57,14 @@ async function debianRootfs(log: (line: string) => void): Promise<string> {
 }
 
 /** Control-plane and etcd images: a shared layer with the multi-call binary, and a link per image. */
-async function controlPlaneImages(kubeBinary: string, work: string, store: string): Promise<{ image: string; manifest: string }[]> {
+async function controlPlaneImages(kubernetesVersion: string, kubeBinary: string, work: string, store: string): Promise<{ image: string; manifest: string }[]> {
   const shared = path.join(work, 'kube-layer');
   await mkdir(path.join(shared, 'usr/local/bin'), { recursive: true });
   await copyFile(kubeBinary, path.join(shared, 'usr/local/bin/kube'));
   const kubeLayer = await putLayer(store, shared);
   const images = [
     ...['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'].map((c) => ({ component: c, ref: `${c}:${kubernetesVersion}` })),
-    { component: 'etcd', ref: `etcd:${etcdImageTag}` },
+    { component: 'etcd', ref: `etcd:${etcdImageTag(kubernetesVersion)}` },
   ];
   const built: { image: string; manifest: string }[] = [];
   for (const image of images) {
@@ -95,8 +91,13 @@ async function copyBlobs(store: string, manifests: string[], into: string): Prom
   }
 }
 
-export async function buildNodeImage(log: (line: string) => void): Promise<string> {
+/** The offline node image of `kubernetesVersion` (a pinned version), built unless Docker has it up to date. */
+export async function buildNodeImage(kubernetesVersion: string, log: (line: string) => void): Promise<string> {
+  const nodeImage = offlineNodeImage(kubernetesVersion);
+  const containerd = containerdSettings(kubernetesVersion);
   const binDir = await ensureKubernetesBinaries(log, kubernetesVersion);
+  // The built containerd's folder holds containerd, containerd-shim-runc-v2 and ctr.
+  const builtContainerd = containerd.containerd.source === 'built' ? await ensureContainerdBinaries(log, containerd.containerd.version) : undefined;
   const kubeBinary = path.join(path.dirname(binDir), 'kube');
   // CoreDNS runs on the node as a host process, next to kube-proxy (kind-cluster-provider.ts).
   const corednsBinary = await ensureCoreDnsBinary(log);
@@ -104,16 +105,19 @@ export async function buildNodeImage(log: (line: string) => void): Promise<strin
   const imagesConfig = await loadImagesConfig();
   const standIns = registryImages(await buildStandIns(imagesConfig, log));
   const sources = await Promise.all([new URL(import.meta.url), new URL('./node-files.ts', import.meta.url), registryServerPath,
-    new URL('../../images/image-reference.ts', import.meta.url)].map((f) => readFile(f, 'utf8')));
-  const key = sha([await readFile(path.join(path.dirname(binDir), 'key'), 'utf8'), await readFile(path.join(path.dirname(corednsBinary), 'key'), 'utf8'),
-    debianPackages.join(','), JSON.stringify(standIns),
+    new URL('../../images/image-reference.ts', import.meta.url), new URL('../containerd/cri-config.ts', import.meta.url)].map((f) => readFile(f, 'utf8')));
+  // The key names everything the image is made of: the version's build, the containerd choice
+  // (and the build of a built one), CoreDNS, the Debian packages, the stand-ins, this code.
+  const key = sha([kubernetesVersion, await readFile(path.join(path.dirname(binDir), 'key'), 'utf8'), await readFile(path.join(path.dirname(corednsBinary), 'key'), 'utf8'),
+    JSON.stringify(containerd), builtContainerd ? await readFile(path.join(path.dirname(builtContainerd), 'key'), 'utf8') : 'debian containerd',
+    etcdImageTag(kubernetesVersion), debianPackages.join(','), JSON.stringify(standIns),
     process.version, ...sources].join('\n'));
   const inspect = await execa('docker', ['image', 'inspect', '--format', '{{ index .Config.Labels "lesson-harness.key" }}', nodeImage], { reject: false });
   if (inspect.exitCode === 0 && inspect.stdout.trim() === key) {
     log(`  node image ${nodeImage}: up to date`);
     return nodeImage;
   }
-  log(`  building node image ${nodeImage}…`);
+  log(`  building node image ${nodeImage} (${containerd.containerd.source === 'built' ? `containerd ${containerd.containerd.version}, built` : 'Debian\'s containerd'})…`);
   const rootfs = await debianRootfs(log);
   const base = `lesson-harness/kind-base:${sha(rootfs)}`;
   if ((await execa('docker', ['image', 'inspect', base], { reject: false })).exitCode !== 0) {
@@ -131,7 +135,7 @@ export async function buildNodeImage(log: (line: string) => void): Promise<strin
     };
     await put('usr/local/bin/entrypoint', files.entrypoint, 0o755);
     await put('usr/local/bin/lesson-node-init', files.nodeInitScript([...new Set([...standInRegistries(imagesConfig.images), 'registry.k8s.io'])].sort()), 0o755);
-    await put('etc/containerd/config.toml', files.containerdConfig);
+    await put('etc/containerd/config.toml', files.containerdConfig(containerd.containerdConfigVersion));
     await put('etc/cni/net.d/10-kind.conflist', files.cniConflist);
     for (const [unit, text] of Object.entries(files.units)) await put(`etc/systemd/system/${unit}`, text);
     await put('kind/version', `${kubernetesVersion}\n`);
@@ -140,12 +144,16 @@ export async function buildNodeImage(log: (line: string) => void): Promise<strin
     await mkdir(path.join(context, 'usr/local/bin'), { recursive: true });
     await copyFile(kubeBinary, path.join(context, 'usr/local/bin/kube'));
     await copyFile(corednsBinary, path.join(context, 'usr/local/bin/coredns'));
+    if (builtContainerd) {
+      for (const binary of ['containerd', 'containerd-shim-runc-v2', 'ctr']) await copyFile(path.join(builtContainerd, binary), path.join(context, 'usr/local/bin', binary));
+      await put('etc/systemd/system/containerd.service.d/10-built-containerd.conf', files.builtContainerdDropIn);
+    }
 
     log('  preloading the images (control plane, etcd, pause, lesson stand-ins) and the registry server…');
     // Control-plane images go straight into the node's store (rebuilt with the node image only);
     // the stand-ins come from the build cache.
     const nodeStore = path.join(context, files.imagesDir);
-    const images = [...await controlPlaneImages(kubeBinary, path.join(work, 'cp'), nodeStore), ...standIns];
+    const images = [...await controlPlaneImages(kubernetesVersion, kubeBinary, path.join(work, 'cp'), nodeStore), ...standIns];
     await copyBlobs(imagesCacheDir(), standIns.map((i) => i.manifest), nodeStore);
     await put(`${files.imagesDir.slice(1)}/registry.json`, JSON.stringify({ ...files.registryServerConfig, images }, null, 2));
     // The project's own Node (type stripping runs the .ts files as they are; they import only node:*).

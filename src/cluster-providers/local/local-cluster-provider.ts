@@ -28,7 +28,7 @@ import { buildStandIns, imagesCacheDir, registryImages, type BuiltStandIn } from
 import { describeStandIns, loadImagesConfig, standInRegistries, type ImagesConfig } from '../../images/images-config.ts';
 import { registryServerArgs } from '../../images/registry-server.ts';
 import { ensureContainerdBinaries, ensureCoreDnsBinary, ensureKubernetesBinaries } from '../kubernetes-binaries.ts';
-import { localVersionSettings, type ContainerdChoice, type LocalVersionSettings } from './version-settings.ts';
+import { containerdSettings, type ContainerdChoice, type ContainerdSettings } from '../containerd/containerd-settings.ts';
 import { recordChainsBefore } from './iptables.ts';
 import { cleanupKubeProxyRules, iptablesRecord, listLeftovers, teardown } from './teardown.ts';
 
@@ -47,7 +47,7 @@ export interface LocalClusterOptions {
 }
 
 /** What step 1 found or built, for the steps that make the cluster. */
-interface Prepared { binDir: string; corednsBinary: string; containerdDir: string; settings: LocalVersionSettings; standIns: BuiltStandIn[]; imagesConfig: ImagesConfig; cgroupVersion: 'v1' | 'v2' }
+interface Prepared { binDir: string; corednsBinary: string; containerdDir: string; settings: ContainerdSettings; standIns: BuiltStandIn[]; imagesConfig: ImagesConfig; cgroupVersion: 'v1' | 'v2' }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -150,7 +150,7 @@ export class LocalClusterProvider implements ClusterProvider {
     // All cached; on a cold cache the Go builds are CPU-bound (one after the other, so they do not
     // fight over the cores) and the images mostly wait for Debian's mirror, so building the images
     // side by side saves most of their build.
-    const settings = localVersionSettings(this.kubernetesVersion);
+    const settings = containerdSettings(this.kubernetesVersion);
     const [[binDir, corednsBinary, containerdDir], standIns] = await Promise.all([
       ensureKubernetesBinaries(log, this.kubernetesVersion).then(async (bin) => [bin, await ensureCoreDnsBinary(log), await containerdBinaries(settings.containerd, log)] as const),
       buildStandIns(imagesConfig, log),
@@ -312,7 +312,7 @@ function throwIfInterrupted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new HarnessError('the cluster start was interrupted; everything it had made is removed');
 }
 
-/** The directory of the containerd, shim and ctr this version runs with (version-settings.ts). */
+/** The directory of the containerd, shim and ctr this version runs with (containerd/containerd-settings.ts). */
 async function containerdBinaries(choice: ContainerdChoice, log: (line: string) => void): Promise<string> {
   return choice.source === 'host' ? '/usr/bin' : ensureContainerdBinaries(log, choice.version);
 }

@@ -1,15 +1,16 @@
-// What the local cluster runs differently per Kubernetes version, in one place: each rule names
-// the version that changed and the upstream source. Everything else (flags, configuration files)
-// is the same for every pinned version — checked against each version's sources when it was pinned.
+// Which containerd each Kubernetes version runs with, in one place: the local cluster runs it on
+// the host, the kind node image carries it. Each rule names the version that changed and the
+// upstream source. Everything else (flags, configuration files) is the same for every pinned
+// version — checked against each version's sources when it was pinned.
 import { kubernetesMinor, loadKubernetesVersionPins, type KubernetesVersionPins } from '../../config/kubernetes-versions.ts';
 
 export type ContainerdChoice =
-  /** Debian's containerd 1.6 and its shim, from the host (apt, scripts/setup.sh). */
+  /** Debian's containerd 1.6 and its shim: the host's (apt, scripts/setup.sh), or the kind node's own Debian package. */
   | { source: 'host' }
   /** A containerd 2 built from the Go module proxy (scripts/build-containerd.sh), with its own shim. */
   | { source: 'built'; version: string };
 
-export interface LocalVersionSettings {
+export interface ContainerdSettings {
   containerd: ContainerdChoice;
   /**
    * containerd's configuration format: 2 for containerd 1.x (it knows no other); 4 for the built
@@ -37,7 +38,7 @@ export const builtContainerdSinceMinor = 36;
 // unless its configuration says failCgroupV1: false (KEP-5573, kubernetes/kubernetes#134298).
 // The field exists since 1.31, so kubeletConfigYaml sets it for every pinned version.
 
-export function localVersionSettings(version: string, pins: KubernetesVersionPins = loadKubernetesVersionPins()): LocalVersionSettings {
+export function containerdSettings(version: string, pins: KubernetesVersionPins = loadKubernetesVersionPins()): ContainerdSettings {
   const built = kubernetesMinor(version) >= builtContainerdSinceMinor;
   return {
     containerd: built ? { source: 'built', version: pins.containerd } : { source: 'host' },
