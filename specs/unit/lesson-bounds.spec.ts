@@ -33,13 +33,17 @@ describe('parseLesson bounds', () => {
     const error = lessonError(unclosed(1000));
     expect(error.message).to.match(/^hostile\.md:9: this <!-- expect: comment is never closed\. Fix: end it with -->/);
     // 60,000 lines (900 KB) took 7 s with the old lazy regex and quadrupled per doubling.
-    // The best of three runs each: a busy machine (other test suites, builds) slows single runs at random.
-    const best = (run: () => unknown): number => Math.min(timed(run), timed(run), timed(run));
+    // The best of seven runs each, after a warm-up: npm test runs this beside the lesson suites,
+    // whose bursts slow single runs at random (3 → 36 ms was seen with the best of three).
+    const best = (run: () => unknown): number => {
+      run();
+      return Math.min(...Array.from({ length: 7 }, () => timed(run)));
+    };
     const small = best(() => parseLesson(unclosed(15_000), FILE));
     const large = best(() => parseLesson(unclosed(60_000), FILE));
     expect(large, `60k lines took ${large.toFixed(0)} ms`).to.be.lessThan(1_000);
     // Four times the input: about 4× the time when linear, 16× when quadratic.
-    expect(large / Math.max(small, 1), `four times the input: ${small.toFixed(0)} → ${large.toFixed(0)} ms`).to.be.lessThan(8);
+    expect(large / Math.max(small, 1), `four times the input: ${small.toFixed(0)} → ${large.toFixed(0)} ms`).to.be.lessThan(10);
   });
 
   it('many closed comments keep their line numbers', () => {

@@ -1,0 +1,119 @@
+// `npm test` after the set-up: every suite, side by side where they can share the machine.
+//
+// Two phases, because of one host-wide resource: the iptables chains of kube-proxy (KUBE-SERVICES,
+// KUBE-SVC-…) have fixed names, so two local clusters on one host rewrite each other's Service
+// rules and remove each other's chains at teardown. So:
+//   1. one local cluster for every suite that only runs lessons on it (the exercise specs, the
+//      verify suites, the hostile lessons) — their time is mostly the lessons' own waiting, which
+//      they spend side by side (whenClusterUp) — and beside it the static checks;
+//   2. then the suites that start local clusters of their own, one after another, and beside them
+//      the kind provider's spec, whose node keeps its chains in its own network namespace.
+// Each suite's output goes to reports/test-logs/<suite>.log and is printed whole when it ends, so
+// that concurrent suites do not interleave; a line every 30 s says what is still running.
+import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { projectRoot } from '../src/config/project-root.ts';
+
+interface Suite {
+  name: string;
+  /** npm scripts run one after another, every one of them even after a failure (CI wants all results). */
+  scripts: string[];
+}
+
+/** Each phase's lanes run side by side; a lane's scripts one after another. */
+const phases: { what: string; lanes: Suite[] }[] = [
+  {
+    what: 'the lesson suites on one cluster, beside the static checks',
+    lanes: [
+      { name: 'static', scripts: ['typecheck', 'lint', 'test:unit'] },
+      { name: 'lessons', scripts: ['test:lessons'] },
+    ],
+  },
+  {
+    what: 'the suites with clusters of their own, one after another, beside kind',
+    lanes: [
+      { name: 'own-clusters', scripts: ['test:faults', 'test:cluster', 'test:package'] },
+      { name: 'kind', scripts: ['test:kind'] },
+    ],
+  },
+];
+
+const logs = path.join(projectRoot, 'reports', 'test-logs');
+const began = performance.now();
+const clock = (): string => `[tests ${((performance.now() - began) / 1000).toFixed(0)}s]`;
+const running = new Map<string, { pid: number; since: number }>();
+
+/** Runs one npm script in a process group of its own, its output to the lane's log. */
+function runScript(script: string, log: NodeJS.WritableStream): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn('npm', ['run', '--silent', script], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    running.set(script, { pid: child.pid ?? 0, since: performance.now() });
+    child.stdout.pipe(log, { end: false });
+    child.stderr.pipe(log, { end: false });
+    child.once('close', (code, signal) => {
+      running.delete(script);
+      resolve(code ?? (signal ? 128 : 1));
+    });
+  });
+}
+
+async function runLane(suite: Suite): Promise<{ suite: Suite; failed?: string; seconds: number }> {
+  const file = path.join(logs, `${suite.name}.log`);
+  const log = createWriteStream(file);
+  const started = performance.now();
+  const failedScripts: string[] = [];
+  for (const script of suite.scripts) {
+    if (interrupted) break;
+    log.write(`\n===== npm run ${script} =====\n`);
+    const scriptStarted = performance.now();
+    const code = await runScript(script, log);
+    log.write(`===== npm run ${script}: exit ${code} after ${((performance.now() - scriptStarted) / 1000).toFixed(0)} s =====\n`);
+    process.stderr.write(`${clock()} ${suite.name}: npm run ${script} ${code === 0 ? 'passed' : `FAILED (exit ${code})`} in ${((performance.now() - scriptStarted) / 1000).toFixed(0)} s\n`);
+    if (code !== 0) failedScripts.push(script);
+  }
+  const failed = failedScripts.join(', ') || undefined;
+  await new Promise((resolve) => log.end(resolve));
+  const seconds = (performance.now() - started) / 1000;
+  // Whole, once it ended: a CI log then reads suite by suite.
+  process.stdout.write(`\n────── ${suite.name} (${suite.scripts.join(', ')}): ${failed ? `FAILED in npm run ${failed}` : 'passed'}, ${seconds.toFixed(0)} s ──────\n`);
+  process.stdout.write(await readFile(file, 'utf8'));
+  return { suite, failed, seconds };
+}
+
+let interrupted: NodeJS.Signals | undefined;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    // Each suite stops its own clusters on the signal; a second one is not waited for.
+    if (interrupted) process.exit(signal === 'SIGINT' ? 130 : 143);
+    interrupted = signal;
+    process.stderr.write(`\n${clock()} ${signal}: stopping ${[...running.keys()].join(', ') || 'nothing'}…\n`);
+    for (const { pid } of running.values()) {
+      try {
+        process.kill(-pid, signal);
+      } catch {
+        // ended meanwhile
+      }
+    }
+  });
+}
+
+const heartbeat = setInterval(() => {
+  const now = performance.now();
+  process.stderr.write(`${clock()} still running: ${[...running.entries()].map(([script, r]) => `${script} (${((now - r.since) / 1000).toFixed(0)} s)`).join(', ')}\n`);
+}, 30_000);
+
+await mkdir(logs, { recursive: true });
+const results: Awaited<ReturnType<typeof runLane>>[] = [];
+for (const [index, phase] of phases.entries()) {
+  if (interrupted) break;
+  process.stderr.write(`${clock()} phase ${index + 1}/${phases.length}: ${phase.what}: ${phase.lanes.map((l) => `${l.name} (${l.scripts.join(' → ')})`).join(' | ')}\n`);
+  results.push(...await Promise.all(phase.lanes.map(runLane)));
+}
+clearInterval(heartbeat);
+
+const failures = results.filter((r) => r.failed);
+process.stdout.write(`\n${clock()} ${results.map((r) => `${r.suite.name} ${r.failed ? `FAILED (${r.failed})` : 'passed'} ${r.seconds.toFixed(0)} s`).join(' · ')}\n`);
+process.stdout.write(`logs: ${logs}; JUnit: ${path.join(projectRoot, 'reports', 'junit')}\n`);
+process.exitCode = interrupted ? (interrupted === 'SIGINT' ? 130 : 143) : failures.length ? 1 : 0;
