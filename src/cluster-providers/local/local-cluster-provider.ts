@@ -56,9 +56,10 @@ async function writePrivate(file: string, content: string): Promise<void> {
   await chmod(file, 0o600);
 }
 
-function readyz(l: LocalLayout, pki: { ca: Buffer; cert: Buffer; key: Buffer }): Promise<boolean> {
+/** GET /readyz (every check) or one check of it (/readyz/etcd: serving, with its storage) of the API server: true on 200. */
+function apiServerOk(l: LocalLayout, pki: { ca: Buffer; cert: Buffer; key: Buffer }, check: string): Promise<boolean> {
   return new Promise((resolve) => {
-    const req = https.get({ host: '127.0.0.1', port: l.ports.apiserver, path: '/readyz', ca: pki.ca, cert: pki.cert, key: pki.key, timeout: 2_000 }, (res) => {
+    const req = https.get({ host: '127.0.0.1', port: l.ports.apiserver, path: check, ca: pki.ca, cert: pki.cert, key: pki.key, timeout: 2_000 }, (res) => {
       res.resume();
       resolve(res.statusCode === 200);
     });
@@ -198,7 +199,9 @@ export class LocalClusterProvider implements ClusterProvider {
       { name: 'apiserver-kubelet-client', commonName: 'kube-apiserver-kubelet-client', organization: 'system:masters', usage: 'client' },
       { name: 'admin', commonName: 'lesson-harness-admin', organization: 'system:masters', usage: 'client' },
       { name: 'controller-manager', commonName: 'system:kube-controller-manager', usage: 'client' },
-      { name: 'scheduler', commonName: 'system:kube-scheduler', usage: 'client' },
+      // system:masters: the scheduler starts as soon as the API server serves, before its RBAC
+      // bootstrap has made the system:kube-scheduler role (1.4 s earlier: the first pod sooner).
+      { name: 'scheduler', commonName: 'system:kube-scheduler', organization: 'system:masters', usage: 'client' },
       { name: 'kubelet', commonName: `system:node:${defaults.nodeName}`, organization: 'system:nodes', usage: 'client' },
       { name: 'kubelet-serving', commonName: defaults.nodeName, usage: 'server', altNames: ['localhost', 'IP:127.0.0.1'] },
       // Bound by the bootstrap ClusterRoleBinding system:node-proxier (read Services, EndpointSlices, Nodes).
@@ -281,25 +284,31 @@ export class LocalClusterProvider implements ClusterProvider {
       '--user', `${registryAuth.user}:${registryAuth.password}`, sandboxImage], { reject: false, all: true });
 
     const adminPki = { ca: await readFile(pki.caCert), cert: await readFile(pki.cert('admin')), key: await readFile(pki.key('admin')) };
-    await waitFor('kube-apiserver', () => readyz(l, adminPki), path.join(l.logs, 'kube-apiserver.log'));
-    // Only now: these exit when the apiserver's RBAC bootstrap has not yet granted them access.
-    startComponent('kube-controller-manager');
-    startComponent('kube-scheduler');
-    startComponent('kube-proxy');
     const kubeConfig = new KubeConfig();
     kubeConfig.loadFromFile(l.adminKubeconfig);
+    const core = kubeConfig.makeApiClient(CoreV1Api);
+    // As soon as the API server serves, 1.4 s before it is ready (its RBAC bootstrap, the last of
+    // its start hooks, reconciles every default role one by one): the scheduler, whose identity
+    // needs no RBAC (pki above), and the first pod, made by the admin in the namespace the API
+    // server makes itself. The kubelet registers its node meanwhile (the Node authorizer is no RBAC).
+    // (/livez would wait for the start hooks too.)
+    await waitFor('kube-apiserver to serve', () => apiServerOk(l, adminPki, '/readyz/etcd'), path.join(l.logs, 'kube-apiserver.log'));
+    startComponent('kube-scheduler');
+    const firstPod = this.options.smokePod ?? true ? runSmokePod(kubeConfig, core, waitFor, path.join(l.logs, 'kubelet.log')) : Promise.resolve();
+    firstPod.catch(() => undefined); // awaited below; a failure meanwhile must not go unhandled
+    await waitFor('kube-apiserver', () => apiServerOk(l, adminPki, '/readyz'), path.join(l.logs, 'kube-apiserver.log'));
+    // Only now: these exit when the apiserver's RBAC bootstrap has not yet granted them access.
+    startComponent('kube-controller-manager');
+    startComponent('kube-proxy');
     await createClusterDns(kubeConfig, dns);
     supervisor.start('coredns', corednsBinary, ['-conf', l.coredns.corefile]);
-    step(5, 'kube-apiserver ready; started kube-controller-manager, kube-scheduler, kube-proxy and CoreDNS; waiting for the node to be Ready…');
-    const core = kubeConfig.makeApiClient(CoreV1Api);
+    step(5, 'kube-apiserver ready; started kube-scheduler, kube-controller-manager, kube-proxy and CoreDNS; waiting for the node to be Ready…');
     await waitFor('the node', () => nodeReady(core), path.join(l.logs, 'kubelet.log'));
     await waitFor('CoreDNS', () => httpOk(`http://127.0.0.1:${l.ports.corednsReady}/ready`), path.join(l.logs, 'coredns.log'));
     const pause = await pausePulled;
     if (pause.exitCode !== 0) log(`  pulling ${sandboxImage} ahead failed (the kubelet will pull it): ${String(pause.all ?? '').split('\n').slice(-1).join('')}`);
-    if (this.options.smokePod ?? true) {
-      step(6, 'node Ready; running a first pod to prove pods start…');
-      await runSmokePod(kubeConfig, core, waitFor, path.join(l.logs, 'kubelet.log'));
-    }
+    if (this.options.smokePod ?? true) step(6, 'node Ready; waiting for the first pod, started with the API server, to run…');
+    await firstPod;
     step(7, `cluster ready in ${((Date.now() - began) / 1000).toFixed(1)} s — KUBECONFIG=${l.adminKubeconfig}`);
     await writePrivate(l.stateFile, JSON.stringify({ pids: supervisor.pids, startedAt: new Date(began).toISOString(), ports: l.ports }, null, 2));
 
@@ -323,13 +332,18 @@ async function runSmokePod(kubeConfig: KubeConfig, core: CoreV1Api, waitFor: (wh
   // The ServiceAccount admission refuses pods until the namespace's default ServiceAccount exists;
   // the controller-manager makes it only once all its controllers are started, so make it here.
   // (No token is mounted, so the pod needs nothing else from the controller-manager.)
-  await ensureDefaultServiceAccount(kubeConfig, namespace);
+  // Retried: the API server makes kube-system itself, a moment after it starts to serve.
+  await waitFor('the first pod\'s ServiceAccount', () => ensureDefaultServiceAccount(kubeConfig, namespace).then(() => true, () => false), logFile);
   await waitFor('the first pod\'s creation', async () => core.createNamespacedPod({
     namespace,
     body: {
       metadata: { name },
       spec: {
         restartPolicy: 'Never', automountServiceAccountToken: false,
+        // The kubelet registers its node with this taint, and the controller-manager's node
+        // lifecycle controller lifts it once the node is Ready — the controller-manager starts after
+        // the API server's RBAC bootstrap. This pod proves pods start; it need not wait for that.
+        tolerations: [{ key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoSchedule' }],
         containers: [{ name: 'smoke', image: 'r.deso.tech/library/alpine', command: ['/bin/sh', '-c', 'echo ok'] }],
       },
     },
