@@ -123,6 +123,15 @@ describe('lesson-verify on bad input', function () {
     expect(Date.now() - started, 'bounded time (ms)').to.be.lessThan(60_000);
     expect(findings.some((f) => f.severity === 'error' && /pod cannot start/.test(f.title) && /ErrImagePull|ImagePullBackOff/.test(f.clusterDid)), describeFindings(findings)).to.equal(true);
   });
+  it('a watch behind a slow apply (`sleep 5 && kubectl apply … && kubectl get pods --watch`): not stopped before it printed', async () => {
+    // The empty namespace looks settled until the apply runs: stopping the watch then gave a false
+    // "line missing from the cluster output" (seen under load with the corrected Jobs lesson).
+    const report = await verify('late-apply-watch.md');
+    const errors = allFindings(report).filter((f) => f.severity === 'error');
+    expect(errors, describeFindings(errors)).to.deep.equal([]);
+    const watch = report.exercises[0]?.commands.find((c) => c.command.includes('--watch'));
+    expect(watch?.output, 'what the watch printed').to.match(/job\.batch\/late created\n[\s\S]*late-\w+ +0\/1 +Completed/);
+  });
   it('leaves no scratch directory behind', async function () {
     // Once every lesson of this run has ended (the suites verify side by side). Only this
     // process's runs count: another run on the machine (or a killed one) has its own.
