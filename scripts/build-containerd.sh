@@ -6,20 +6,18 @@
 # Usage: scripts/build-containerd.sh [v2.x.y]   → prints the directory of the binaries on its last line.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+source "$here/go-build-lib.sh"
 pins="$here/../config/kubernetes-versions.json"
 version="${1:-$(sed -n 's/.*"containerd": *"\(v[0-9.]*\)".*/\1/p' "$pins")}"
 [[ "$version" =~ ^v2\.[0-9]+\.[0-9]+$ ]] || { echo "error: expected a containerd version like v2.3.7, got '$version'." >&2; exit 2; }
-cache="${LESSON_HARNESS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/lesson-harness}/containerd/$version"
+cache="$(build_cache containerd "$version")"
 module=github.com/containerd/containerd/v2
 tags="no_btrfs no_devmapper no_zfs urfave_cli_no_docs"
 # The key names what is built: a change of tags or flags rebuilds.
 key="$(echo "$version $tags" | sha256sum | cut -c1-16)"
 
-if [[ -x "$cache/bin/containerd" && -x "$cache/bin/containerd-shim-runc-v2" && -x "$cache/bin/ctr" && "$(cat "$cache/key" 2>/dev/null)" == "$key" ]]; then
-  echo "containerd $version: cached at $cache/bin" >&2
-  echo "$cache/bin"; exit 0
-fi
-command -v go >/dev/null || { echo "error: Go is missing. Install Go ≥ 1.26 (Debian: golang-go, or https://go.dev/dl) and re-run." >&2; exit 1; }
+use_cached "containerd $version" "$cache" "$key" "$cache/bin" "$cache/bin/containerd" "$cache/bin/containerd-shim-runc-v2" "$cache/bin/ctr"
+require_go 1.26
 
 mkdir -p "$cache"
 rm -rf "$cache/bin.tmp"
@@ -29,13 +27,7 @@ ldflags="-s -w -X $module/version.Version=$version -X $module/version.Package=$m
 # go install pkg@version builds with the module's own go.mod and go.sum, verified by the checksum database.
 # -v prints each package as it is compiled: a progress line every 50 packages.
 GOBIN="$cache/bin.tmp" CGO_ENABLED=0 go install -v -trimpath -tags "$tags" -ldflags "$ldflags" \
-    "$module/cmd/containerd@$version" "$module/cmd/containerd-shim-runc-v2@$version" "$module/cmd/ctr@$version" 2>&1 |
-  awk '
-    /^#|\.go:[0-9]|^go: / { print > "/dev/stderr"; next }
-    { n++; if (n % 50 == 0) { printf "  [%d packages compiled]\n", n > "/dev/stderr"; fflush("/dev/stderr") } }'
+    "$module/cmd/containerd@$version" "$module/cmd/containerd-shim-runc-v2@$version" "$module/cmd/ctr@$version" 2>&1 | go_progress
 [[ ${PIPESTATUS[0]} -eq 0 && -x "$cache/bin.tmp/containerd" ]] || { echo "error: the containerd build failed (see above)." >&2; exit 1; }
 rm -rf "$cache/bin" && mv "$cache/bin.tmp" "$cache/bin"
-echo "$key" > "$cache/key"
-echo "$((SECONDS - start))" > "$cache/build-seconds"
-echo "containerd $version: built in $((SECONDS - start)) s → $cache/bin" >&2
-echo "$cache/bin"
+record_build "containerd $version" "$cache" "$key" "$start" "$cache/bin"

@@ -4,17 +4,15 @@
 # Usage: scripts/build-coredns.sh   → prints the path of the cached binary on its last line.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+source "$here/go-build-lib.sh"
 module="$here/coredns"
 version="$(awk '$1=="require" && $2=="github.com/coredns/coredns" {print $3; exit}' "$module/go.mod")"
-cache="${LESSON_HARNESS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/lesson-harness}/coredns/$version"
+cache="$(build_cache coredns "$version")"
 bin="$cache/coredns"
 key="$(cat "$module/go.mod" "$module/go.sum" "$module/main.go" | sha256sum | cut -c1-16)"
 
-if [[ -x "$bin" && "$(cat "$cache/key" 2>/dev/null)" == "$key" ]]; then
-  echo "coredns $version: cached at $bin" >&2
-  echo "$bin"; exit 0
-fi
-command -v go >/dev/null || { echo "error: Go is missing. Install Go ≥ 1.26 (Debian: golang-go, or https://go.dev/dl) and re-run." >&2; exit 1; }
+use_cached "coredns $version" "$cache" "$key" "$bin" "$bin"
+require_go 1.26
 
 mkdir -p "$cache"
 cd "$module"
@@ -24,13 +22,7 @@ total="$(go list -deps . | wc -l)"
 echo "coredns $version: building $total packages (cold: about 3 min on 2 cores; cached afterwards)…" >&2
 start=$SECONDS
 ldflags="-s -w -X github.com/coredns/coredns/coremain.GitCommit=$version"
-CGO_ENABLED=0 go build -v -trimpath -ldflags "$ldflags" -o "$bin.tmp" . 2>&1 |
-  awk -v total="$total" '
-    /^#|\.go:[0-9]/ { print > "/dev/stderr"; next }
-    { n++; if (n % 50 == 0) { printf "  [%d/%d packages compiled]\n", n, total > "/dev/stderr"; fflush("/dev/stderr") } }'
+CGO_ENABLED=0 go build -v -trimpath -ldflags "$ldflags" -o "$bin.tmp" . 2>&1 | go_progress "$total"
 [[ ${PIPESTATUS[0]} -eq 0 && -x "$bin.tmp" ]] || { echo "error: the CoreDNS build failed (see above)." >&2; exit 1; }
 mv "$bin.tmp" "$bin"
-echo "$key" > "$cache/key"
-echo "$((SECONDS - start))" > "$cache/build-seconds"
-echo "coredns $version: built in $((SECONDS - start)) s → $bin" >&2
-echo "$bin"
+record_build "coredns $version" "$cache" "$key" "$start" "$bin"

@@ -6,6 +6,7 @@
 #   (config/kubernetes-versions.json). Each version has its own cache entry.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+source "$here/go-build-lib.sh"
 module="$here/kubernetes"
 pins="$here/../config/kubernetes-versions.json"
 pinned() { grep -o '"v1\.[0-9]*\.[0-9]*"' "$pins" | tr -d '"' | sort -uV; }
@@ -20,16 +21,13 @@ fi
 modfile="$module/v1.${BASH_REMATCH[1]}.mod"; sumfile="${modfile%.mod}.sum"
 grep -q "k8s.io/kubernetes $version\$" "$modfile" 2>/dev/null ||
   { echo "error: $modfile does not build Kubernetes $version. Generate it: scripts/kubernetes/generate-module.sh $version" >&2; exit 2; }
-cache="${LESSON_HARNESS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/lesson-harness}/kubernetes/$version"
+cache="$(build_cache kubernetes "$version")"
 bin="$cache/kube"
 # The key includes the wrapper's own sources: changing main.go or the module files rebuilds.
 key="$(cat "$modfile" "$sumfile" "$module/main.go" | sha256sum | cut -c1-16)"
 
-if [[ -x "$bin" && "$(cat "$cache/key" 2>/dev/null)" == "$key" ]]; then
-  echo "kubernetes $version: cached at $bin" >&2
-  echo "$bin"; exit 0
-fi
-command -v go >/dev/null || { echo "error: Go is missing. Install Go ≥ 1.25 (Debian: golang-go, or https://go.dev/dl) and re-run." >&2; exit 1; }
+use_cached "kubernetes $version" "$cache" "$key" "$bin" "$bin"
+require_go 1.25
 
 mkdir -p "$cache"
 cd "$module"
@@ -44,14 +42,8 @@ for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
   ldflags+=" -X $pkg.gitVersion=$version -X $pkg.gitMajor=$major -X $pkg.gitMinor=$minor"
   ldflags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 done
-# -v prints each package as it is compiled: turn that into a progress line every 50 packages.
-CGO_ENABLED=0 go build -modfile="$modfile" -v -trimpath -ldflags "$ldflags" -o "$bin.tmp" . 2>&1 |
-  awk -v total="$total" -v start="$start" '
-    /^#|\.go:[0-9]/ { print > "/dev/stderr"; next }
-    { n++; if (n % 50 == 0) { printf "  [%d/%d packages compiled]\n", n, total > "/dev/stderr"; fflush("/dev/stderr") } }'
+# -v prints each package as it is compiled: turned into a progress line every 50 packages.
+CGO_ENABLED=0 go build -modfile="$modfile" -v -trimpath -ldflags "$ldflags" -o "$bin.tmp" . 2>&1 | go_progress "$total"
 [[ ${PIPESTATUS[0]} -eq 0 && -x "$bin.tmp" ]] || { echo "error: the Kubernetes build failed (see above)." >&2; exit 1; }
 mv "$bin.tmp" "$bin"
-echo "$key" > "$cache/key"
-echo "$((SECONDS - start))" > "$cache/build-seconds"
-echo "kubernetes $version: built in $((SECONDS - start)) s → $bin" >&2
-echo "$bin"
+record_build "kubernetes $version" "$cache" "$key" "$start" "$bin"

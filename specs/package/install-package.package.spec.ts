@@ -56,7 +56,7 @@ describe('the packed package in a course repository', function () {
     const installed = path.join(course, 'node_modules', 'lesson-harness');
     // The default version's module files (scripts/kubernetes/v1.<minor>.mod/.sum) and the pins that name it.
     const minor = /^v1\.(\d+)\./.exec(loadKubernetesVersionPins().default)?.[1] ?? '';
-    for (const file of ['scripts/setup.sh', 'scripts/build-kubernetes.sh', 'scripts/build-containerd.sh', 'scripts/kubernetes/go.mod', 'scripts/kubernetes/main.go',
+    for (const file of ['scripts/setup.sh', 'scripts/go-build-lib.sh', 'scripts/build-kubernetes.sh', 'scripts/build-containerd.sh', 'scripts/kubernetes/go.mod', 'scripts/kubernetes/main.go',
       `scripts/kubernetes/v1.${minor}.mod`, `scripts/kubernetes/v1.${minor}.sum`, 'config/kubernetes-versions.json', 'scripts/coredns/main.go', 'scripts/pause/pause.c', 'config/images.yaml', 'src/cli/verify.ts']) {
       expect(await stat(path.join(installed, file)).then(() => true, () => false), file).to.equal(true);
     }
