@@ -34,6 +34,7 @@ import { documentsFailure, isBackground, isEndless, isReadOnly, SERVING } from '
 import { exerciseFacts, reportPods } from './lesson-facts.ts';
 import { substituteNames, type LiveObject } from './lesson-names.ts';
 import { lessonGate } from './lesson-gate.ts';
+import { WatchStopRule } from './watch-stop.ts';
 
 export interface VerifyOptions {
   lessonPath: string;
@@ -534,34 +535,12 @@ class LessonRun {
     const running = this.shell.run(command, { signal: AbortSignal.any([stop.signal, this.#stop]), timeoutMs: limit + 10_000, onOutput: (chunk) => { output += chunk; } })
       .finally(() => { ended = true; });
     const started = Date.now();
-    let settledSince: number | undefined;
-    let matchedSince: number | undefined;
+    const rule = new WatchStopRule(started, this.#limits.eventualMs);
     let lastProgress = started;
-    // When the output last grew: a student stops a watch once nothing new appears. Until the
-    // command has printed anything, a settled cluster says nothing either: on a loaded machine
-    // `kubectl apply … && kubectl get pods --watch` may not have created its Job yet, and the
-    // empty namespace then looked settled (a false "line missing" and "pods is 1", seen in CI).
-    let printedAt: number | undefined;
-    let printedLength = 0;
     while (!ended && Date.now() - started < limit) {
       await Promise.race([running, sleep(500)]);
-      if (output.length !== printedLength) {
-        printedLength = output.length;
-        printedAt = Date.now();
-      }
       const state = this.recorder.store.state(this.recorder.now());
-      settledSince = state.settled && printedAt !== undefined ? (settledSince ?? Date.now()) : undefined;
-      // A moment after a match or a settle, so that the last lines of the transcript arrive.
-      matchedSince = matches(output) ? (matchedSince ?? Date.now()) : undefined;
-      const calm = (since: number | undefined, ms = 1_500): boolean => since !== undefined && Date.now() - since >= ms && Date.now() - started >= 2_000;
-      // The output at rest too — or, for a command that prints on a clock (`watch`), settled for longer.
-      const quietOutput = calm(printedAt) || calm(settledSince, 5_000);
-      // Only at a settled moment: a student watching a Job run waits for it to end, even when
-      // the lesson's transcript (or its elided part) already matched halfway.
-      const done = calm(settledSince) && quietOutput && (state.quiescent || calm(matchedSince));
-      // An exercise that keeps changing (a CronJob): the eventual-output wait is over, at a settled moment.
-      const waitOver = Date.now() - started > this.#limits.eventualMs && (calm(settledSince) || (printedAt === undefined && state.settled));
-      if (done || waitOver) break;
+      if (rule.stopNow({ now: Date.now(), outputLength: output.length, settled: state.settled, quiescent: state.quiescent, matches: matches(output) })) break;
       if (Date.now() - lastProgress >= 5_000) {
         lastProgress = Date.now();
         const waiting = state.settled ? state.timers : state.waiting;
