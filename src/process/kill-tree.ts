@@ -4,6 +4,7 @@
 // the output pipe held open — an abort 30–40 ms after a spawn took 20 s under load. So each process
 // is first stopped (it can fork no more), its children read from /proc, and only then is every one
 // of them killed.
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -45,15 +46,20 @@ async function stopped(pid: number): Promise<void> {
 
 /** SIGKILLs `pid` and all its descendants, freezing each before reading its children. */
 export async function killProcessTree(pid: number): Promise<void> {
-  const tree: number[] = [];
-  const pending = [pid];
-  // Bounded: a fork bomb's tree is capped by the sandbox's pids limit, and stopped processes cannot grow it.
-  while (pending.length && tree.length < 100_000) {
-    const next = pending.shift() as number;
+  // Breadth first; each process is appended once its parent is frozen. Bounded: a fork bomb's tree
+  // is capped by the sandbox's pids limit, and stopped processes cannot grow it.
+  const tree = [pid];
+  for (let i = 0; i < tree.length && tree.length < 100_000; i++) {
+    const next = tree[i] as number;
     signal(next, 'SIGSTOP');
     await stopped(next);
-    tree.push(next);
-    pending.push(...children(next));
+    tree.push(...children(next));
   }
   for (const member of tree) signal(member, 'SIGKILL');
+}
+
+/** killProcessTree for a spawned child (one that never got a pid is only told SIGKILL). */
+export async function killChildTree(child: ChildProcess): Promise<void> {
+  if (child.pid === undefined) child.kill('SIGKILL');
+  else await killProcessTree(child.pid);
 }

@@ -14,7 +14,7 @@ import { closeSync, fstatSync, openSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HarnessError } from '../errors/harness-error.ts';
-import { killProcessTree } from '../process/kill-tree.ts';
+import { killChildTree } from '../process/kill-tree.ts';
 
 export interface NetworkHolder {
   /** An open fd of the namespace; a run gets it as its fd 3. */
@@ -50,8 +50,7 @@ export async function startNetworkHolder(argv: string[], options: { env: NodeJS.
   const close = async (): Promise<void> => {
     // The outer bwrap and its PID namespace's init (and so socat), frozen first: a close during the
     // start would otherwise orphan an init that --die-with-parent has not armed yet.
-    if (child.pid === undefined) child.kill('SIGKILL');
-    else await killProcessTree(child.pid);
+    await killChildTree(child);
     await closed;
     if (fd !== undefined) closeSync(fd);
     fd = undefined;

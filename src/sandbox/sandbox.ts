@@ -30,7 +30,7 @@ import { HarnessError } from '../errors/harness-error.ts';
 import { startApiForwarder, type ApiForwarder } from './api-forwarder.ts';
 import { createCgroup, type SandboxCgroup } from './cgroup.ts';
 import { checkFileName } from './file-names.ts';
-import { killProcessTree } from '../process/kill-tree.ts';
+import { killChildTree } from '../process/kill-tree.ts';
 import { ownedName, sweepDeadRuns } from '../process/leftovers.ts';
 import { startNetworkHolder, type NetworkHolder } from './network-holder.ts';
 
@@ -277,7 +277,7 @@ async function runInSandbox(r: RunRequest): Promise<SandboxResult> {
   child.stderr.on('data', take(new StringDecoder('utf8'))); // bwrap's own errors; the lesson's stderr is merged into stdout inside
   let timedOut = false;
   let stopped = false;
-  const killTree = (): void => void (child.pid === undefined ? child.kill('SIGKILL') : killProcessTree(child.pid));
+  const killTree = (): void => void killChildTree(child);
   const timer = setTimeout(() => {
     timedOut = true;
     killTree();

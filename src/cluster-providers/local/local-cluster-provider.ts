@@ -294,7 +294,8 @@ export class LocalClusterProvider implements ClusterProvider {
     // (/livez would wait for the start hooks too.)
     await waitFor('kube-apiserver to serve', () => apiServerOk(l, adminPki, '/readyz/etcd'), path.join(l.logs, 'kube-apiserver.log'));
     startComponent('kube-scheduler');
-    const firstPod = this.options.smokePod ?? true ? runSmokePod(kubeConfig, core, waitFor, path.join(l.logs, 'kubelet.log')) : Promise.resolve();
+    const smokePod = this.options.smokePod ?? true;
+    const firstPod = smokePod ? runSmokePod(kubeConfig, core, waitFor, path.join(l.logs, 'kubelet.log')) : Promise.resolve();
     firstPod.catch(() => undefined); // awaited below; a failure meanwhile must not go unhandled
     await waitFor('kube-apiserver', () => apiServerOk(l, adminPki, '/readyz'), path.join(l.logs, 'kube-apiserver.log'));
     // Only now: these exit when the apiserver's RBAC bootstrap has not yet granted them access.
@@ -307,7 +308,7 @@ export class LocalClusterProvider implements ClusterProvider {
     await waitFor('CoreDNS', () => httpOk(`http://127.0.0.1:${l.ports.corednsReady}/ready`), path.join(l.logs, 'coredns.log'));
     const pause = await pausePulled;
     if (pause.exitCode !== 0) log(`  pulling ${sandboxImage} ahead failed (the kubelet will pull it): ${String(pause.all ?? '').split('\n').slice(-1).join('')}`);
-    if (this.options.smokePod ?? true) step(6, 'node Ready; waiting for the first pod, started with the API server, to run…');
+    if (smokePod) step(6, 'node Ready; waiting for the first pod, started with the API server, to run…');
     await firstPod;
     step(7, `cluster ready in ${((Date.now() - began) / 1000).toFixed(1)} s — KUBECONFIG=${l.adminKubeconfig}`);
     await writePrivate(l.stateFile, JSON.stringify({ pids: supervisor.pids, startedAt: new Date(began).toISOString(), ports: l.ports }, null, 2));
