@@ -16,8 +16,7 @@ import { clusterProcesses, listLeftovers } from '../../src/cluster-providers/loc
 import { projectRoot } from '../../src/config/project-root.ts';
 import { defaults } from '../../src/config/defaults.ts';
 import { singleKubernetesVersion } from '../../src/config/kubernetes-versions.ts';
-import { iptablesRecord } from '../../src/cluster-providers/local/teardown.ts';
-import { listAddedChains } from '../../src/cluster-providers/local/iptables.ts';
+import { inClusterNetns } from '../../src/cluster-providers/local/cluster-netns.ts';
 
 // Beside the lesson cluster's own directory and ports (LESSON_HARNESS_LOCAL_DIR, _PORT_BASE), so
 // that two checkouts on one host, each with its own settings, never share a provider-test cluster.
@@ -204,19 +203,22 @@ describe('local cluster provider: a real cluster', function () {
       expect(stdout).to.equal('');
     });
 
-    it('serves a NodePort on the bridge\'s gateway address, from the host', async () => {
+    it('serves a NodePort on the bridge\'s gateway address, in the cluster\'s network namespace', async () => {
       await kubectl('expose', 'pod', 'web', '--name=web-nodeport', '--type=NodePort', '--port=80', '--target-port=8080');
       const nodePort = (await kubectl('get', 'service', 'web-nodeport', '-o', 'jsonpath={.spec.ports[0].nodePort}')).stdout;
       let out = '';
       for (let i = 0; i < 20 && out !== 'hello-from-web'; i++) {
-        out = (await execa('curl', ['-sS', '--max-time', '3', `http://${cluster.layout.cni.gateway}:${nodePort}/`], { reject: false })).stdout.trim();
+        const curl = inClusterNetns(cluster.layout, 'curl', ['-sS', '--max-time', '3', `http://${cluster.layout.cni.gateway}:${nodePort}/`]);
+        out = (await execa(curl.file, curl.args, { reject: false })).stdout.trim();
         if (out !== 'hello-from-web') await new Promise((r) => setTimeout(r, 1_000));
       }
-      expect(out, `curl http://${cluster.layout.cni.gateway}:${nodePort}/ from the host`).to.equal('hello-from-web');
+      expect(out, `curl http://${cluster.layout.cni.gateway}:${nodePort}/ in the cluster's namespace`).to.equal('hello-from-web');
     });
 
-    it('has kube-proxy\'s chains in place while it runs (so the leftover check below means something)', async () => {
-      expect(await listAddedChains(iptablesRecord(cluster.layout))).to.include('iptables chain iptables -t nat KUBE-SERVICES');
+    it('keeps kube-proxy\'s chains in its own network namespace, none in the host\'s (so two clusters never share them)', async () => {
+      const inside = inClusterNetns(cluster.layout, 'iptables-save', ['-t', 'nat']);
+      expect((await execa(inside.file, inside.args)).stdout).to.match(/^:KUBE-SERVICES /m);
+      expect((await execa('iptables-save', ['-t', 'nat'])).stdout, 'the host\'s nat table').not.to.match(/^:KUBE-SERVICES /m);
     });
   });
 
@@ -226,27 +228,33 @@ describe('local cluster provider: a real cluster', function () {
     for (const file of files) expect(((await stat(file)).mode & 0o777).toString(8), file).to.equal('600');
   });
 
-  it('listens on 127.0.0.1 only (cluster DNS on the bridge\'s gateway), with TLS that refuses anonymous requests', async () => {
+  it('listens on the host only at the API server\'s port on 127.0.0.1; inside its namespace on 127.0.0.1 only (cluster DNS on the bridge\'s gateway); TLS refuses anonymous requests', async () => {
     const pids = new Set((await clusterProcesses(cluster.layout)).map((p) => p.pid));
-    const { stdout } = await execa('ss', ['-Hltunp']);
-    const ours = stdout.split('\n').filter((line) => [...line.matchAll(/pid=(\d+)/g)].some((m) => pids.has(Number(m[1]))));
-    expect(ours.length, 'listening sockets of the cluster').to.be.greaterThan(5);
+    const listening = async (file: string, args: string[]): Promise<string[]> =>
+      (await execa(file, args)).stdout.split('\n').filter((line) => [...line.matchAll(/pid=(\d+)/g)].some((m) => pids.has(Number(m[1]))));
+    const onHost = await listening('ss', ['-Hltunp']);
+    expect(onHost.map((line) => `${line.split(/\s+/)[4]} ${/"([^"]+)"/.exec(line)?.[1]}`), 'the cluster\'s listening sockets in the host\'s namespace')
+      .to.deep.equal([`127.0.0.1:${cluster.layout.ports.apiserver} socat`]);
+    const ss = inClusterNetns(cluster.layout, 'ss', ['-Hltunp']);
+    const ours = await listening(ss.file, ss.args);
+    expect(ours.length, 'listening sockets of the cluster in its namespace').to.be.greaterThan(5);
     // The one exception: pods must reach DNS, and the gateway address is the narrowest they can.
     const dns = `${cluster.layout.cni.gateway}:53`;
     const exceptions = ours.filter((line) => line.split(/\s+/)[4] === dns);
     expect(exceptions.map((line) => `${line.split(/\s+/)[0]} ${/"([^"]+)"/.exec(line)?.[1]}`).sort()).to.deep.equal(['tcp coredns', 'udp coredns']);
     for (const line of ours.filter((l) => !exceptions.includes(l))) expect(line.split(/\s+/)[4], line).to.match(/^127\.0\.0\.1:/);
-    const anonymous = await execa('curl', ['-sk', '-o', '/dev/null', '-w', '%{http_code}', `https://127.0.0.1:${cluster.layout.ports.apiserver}/api/v1/pods`], { reject: false });
-    expect(anonymous.stdout).to.equal('401');
-    const kubeletAnonymous = await execa('curl', ['-sk', '-o', '/dev/null', '-w', '%{http_code}', `https://127.0.0.1:${cluster.layout.ports.kubelet}/pods`], { reject: false });
-    expect(kubeletAnonymous.stdout).to.equal('401');
-    const registryAnonymous = await execa('curl', ['-sk', '-o', '/dev/null', '-w', '%{http_code}', `https://127.0.0.1:${cluster.layout.ports.registry}/v2/library/busybox/manifests/latest?ns=docker.io`], { reject: false });
-    expect(registryAnonymous.stdout, 'image registry without credentials').to.equal('401');
+    const status = async (url: string, inside = false): Promise<string> => {
+      const curl = inside ? inClusterNetns(cluster.layout, 'curl', ['-sk', '-o', '/dev/null', '-w', '%{http_code}', url]) : { file: 'curl', args: ['-sk', '-o', '/dev/null', '-w', '%{http_code}', url] };
+      return String((await execa(curl.file, curl.args, { reject: false })).stdout);
+    };
+    expect(await status(`https://127.0.0.1:${cluster.layout.ports.apiserver}/api/v1/pods`), 'API server without credentials').to.equal('401');
+    expect(await status(`https://127.0.0.1:${cluster.layout.ports.kubelet}/pods`, true), 'kubelet without credentials').to.equal('401');
+    expect(await status(`https://127.0.0.1:${cluster.layout.ports.registry}/v2/library/busybox/manifests/latest?ns=docker.io`, true), 'image registry without credentials').to.equal('401');
   });
 
   // A suite of its own: mocha runs a suite's tests before its child suites, and this one goes last.
   describe('stop', function () {
-    it('stops everything and leaves nothing behind (kube-proxy\'s chains and the bridge included)', async () => {
+    it('stops everything and leaves nothing behind (its network namespace, with the bridge and kube-proxy\'s chains, included)', async () => {
       await cluster.stop();
       expect(await listLeftovers(cluster.layout)).to.deep.equal([]);
     });

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { claimStateDir, STATE_MARKER } from '../../src/cluster-providers/local/state-dir-claim.ts';
+import { claimStateDir, heldByLiveRun, STATE_MARKER } from '../../src/cluster-providers/local/state-dir-claim.ts';
 
 describe('local state directory claim', () => {
   let base: string;
@@ -38,6 +38,32 @@ describe('local state directory claim', () => {
     const error = await claimStateDir(dir, (l) => lines.push(l), 100).then(() => undefined, (e: Error) => e);
     expect(lines.join('\n')).to.match(new RegExp(`another run \\(pid ${process.ppid}\\) uses .*waiting`));
     expect(error?.message).to.match(/another run \(pid \d+\) still uses the local cluster/);
+  });
+
+  it('with skipIfBusy, answers at once that a live run holds it (the caller moves on to the next location)', async () => {
+    const dir = path.join(base, 'local');
+    await mkdir(dir);
+    await writeFile(path.join(dir, STATE_MARKER), '');
+    await writeFile(`${dir}.lock`, `${process.ppid}\n`);
+    const lines: string[] = [];
+    const started = Date.now();
+    expect(await claimStateDir(dir, (l) => lines.push(l), 60_000, [], undefined, { skipIfBusy: true })).to.equal(undefined);
+    expect(Date.now() - started, 'no wait').to.be.lessThan(1_000);
+    expect(lines, 'no "waiting" message').to.deep.equal([]);
+    expect(await heldByLiveRun(dir)).to.equal(true);
+    expect((await readFile(`${dir}.lock`, 'utf8')).trim(), 'the other run keeps its lock').to.equal(String(process.ppid));
+  });
+
+  it('with skipIfBusy, still takes a free directory or a dead run\'s', async () => {
+    const dir = path.join(base, 'local');
+    await mkdir(dir);
+    await writeFile(`${dir}.lock`, '2147483646\n');
+    expect(await heldByLiveRun(dir)).to.equal(false);
+    const release = await claimStateDir(dir, quiet, 0, [], undefined, { skipIfBusy: true });
+    expect(release).to.be.a('function');
+    expect(await heldByLiveRun(dir)).to.equal(true);
+    await release?.();
+    expect(await heldByLiveRun(dir)).to.equal(false);
   });
 
   it('takes over the lock of a run that died', async () => {

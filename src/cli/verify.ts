@@ -109,7 +109,7 @@ async function main(argv: string[]): Promise<number> {
   const interrupt = interruptOnSignals();
   const out = values.out ?? 'reports/verify';
   // One cluster per Kubernetes version, one after the other: on a small machine two clusters would
-  // fight over the cores, and their KUBE-* chains are host-wide (see the README).
+  // fight over the cores, and a lesson's timing claims would then fail for the wrong reason.
   const versions: (string | undefined)[] = values.kubernetes ? resolveKubernetesVersions(values.kubernetes) : [undefined];
   const matrix = versions.length > 1;
   const verified: VersionCourse[] = [];

@@ -1,4 +1,4 @@
-// kube-proxy as a host process (the local cluster's host, the kind node), shared by both providers.
+// kube-proxy as a process of the node (the local cluster's network namespace, the kind node), shared by both providers.
 import YAML from 'yaml';
 
 export interface KubeProxyOptions {
@@ -12,7 +12,7 @@ export interface KubeProxyOptions {
 }
 
 /**
- * iptables mode, changing nothing on the host but its own KUBE-* chains: no conntrack sysctls (all
+ * iptables mode, changing nothing but its own KUBE-* chains (in the node's network namespace): no conntrack sysctls (all
  * 0), no route_localnet (localhostNodePorts off). masqueradeAll sends Service traffic back through
  * the host, so replies are un-NATed whether or not br_netfilter is loaded. Health and metrics are
  * plain HTTP in upstream kube-proxy (it has no TLS for them): on 127.0.0.1, read-only.
@@ -30,10 +30,7 @@ export function kubeProxyConfigYaml(o: KubeProxyOptions): string {
     metricsBindAddress: o.metricsBindAddress,
     enableProfiling: false,
     nodePortAddresses: o.nodePortAddresses,
-    // syncPeriod is also how often kube-proxy checks that its chains are still there: on the local
-    // provider, another cluster's teardown on the same host can clear them (KUBE-* chains are
-    // host-wide).
-    iptables: { masqueradeAll: true, localhostNodePorts: false, syncPeriod: '10s' },
+    iptables: { masqueradeAll: true, localhostNodePorts: false },
     conntrack: { maxPerCore: 0, min: 0, tcpEstablishedTimeout: '0s', tcpCloseWaitTimeout: '0s' },
   });
 }

@@ -86,7 +86,7 @@ export function registryHostsToml(upstream: string, l: LocalLayout, pki: Pki): s
 
 export function cniConflist(l: LocalLayout): string {
   // The bridge and its gateway address are made by the provider before containerd starts
-  // (bridge-network.ts), because cluster DNS listens there. isGateway stays false: with it the
+  // (cluster-netns.ts), because cluster DNS listens there. isGateway stays false: with it the
   // plugin would switch on forwarding for the whole host (net.ipv4.ip_forward); instead pods get a
   // default route to the bridge through IPAM, and forwarding is on for the bridge alone. No ipMasq,
   // no portmap: pods reach Services and DNS on this host, never the outside.
@@ -274,6 +274,8 @@ export function kubernetesCommands(l: LocalLayout, pki: Pki, sa: { privateKey: s
       args: [
         `--config=${l.kubelet.config}`, `--kubeconfig=${kc('kubelet')}`, `--root-dir=${l.kubelet.root}`,
         `--hostname-override=localhost`, `--cert-dir=${l.kubelet.root}/pki`,
+        // The bridge's gateway: the namespace's one address besides loopback (cluster-netns.ts).
+        `--node-ip=${l.cni.gateway}`,
       ],
     },
     { name: 'kube-proxy', args: [`--config=${l.kubeProxy.config}`] },

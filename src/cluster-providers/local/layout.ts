@@ -9,6 +9,8 @@ export interface LocalLayout {
   containerd: { root: string; state: string; socket: string; config: string; certsDir: string };
   /** gateway: the bridge's own address, the pods' default route and where cluster DNS listens. */
   cni: { confDir: string; ipamDir: string; bridge: string; subnet: string; gateway: string };
+  /** The cluster's network namespace (cluster-netns.ts) and the socket its API forwarders meet at. */
+  netns: { name: string; path: string; apiSocket: string };
   kubeProxy: { config: string };
   coredns: { corefile: string };
   kubelet: { root: string; config: string; podLogs: string };
@@ -50,9 +52,12 @@ export function localLayout(root: string, portBase: number): LocalLayout {
       config: at('containerd', 'config.toml'),
       certsDir: at('containerd', 'certs.d'),
     },
-    // Bridge, subnet and cgroup are per cluster (from the port base and directory), so that two
-    // clusters on one host — a test of the provider next to a lesson run — never clean up each other.
+    // The network namespace and cgroup are per cluster (from the directory), so that two clusters on
+    // one host — a test of the provider next to a lesson run — never clean up each other. (Inside
+    // its own namespace a cluster's bridge and subnet could be anyone's; per port base they are
+    // easier to tell apart in a diagnosis.)
     cni: { confDir: at('cni', 'net.d'), ipamDir: at('cni', 'ipam'), bridge: `lh${portBase}`, subnet: `${subnet24}.0/24`, gateway: `${subnet24}.1` },
+    netns: { name: `lesson-harness-${path.basename(root)}`, path: `/run/netns/lesson-harness-${path.basename(root)}`, apiSocket: at('apiserver.sock') },
     kubelet: { root: at('kubelet'), config: at('kubelet-config.yaml'), podLogs: at('pod-logs') },
     kubeProxy: { config: at('kube-proxy-config.yaml') },
     coredns: { corefile: at('coredns', 'Corefile') },

@@ -2,7 +2,6 @@
 // scripts/build-kubernetes.sh) and the project's own containerd, run on this host.
 import { randomBytes } from 'node:crypto';
 import { chmod, copyFile, mkdir, readFile, writeFile, rm } from 'node:fs/promises';
-import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
@@ -18,19 +17,18 @@ import {
   cniConflist, containerdConfigToml, kubeconfigYaml, kubeletConfigYaml, kubeletEnvironment, kubernetesCommands, localClusterDns,
   localKubeProxyConfigYaml, registryHostsToml, registryServerConfig, sandboxImage, schedulerConfigYaml,
 } from './component-configs.ts';
-import { createBridge } from './bridge-network.ts';
+import { apiForwarders, createClusterNetns, httpOkInside, inClusterNetns, listeningInside } from './cluster-netns.ts';
 import { corednsUser, corefile, createClusterDns } from '../cluster-network/cluster-dns.ts';
 import { localLayout, type LocalLayout } from './layout.ts';
 import { createPki, createServiceAccountKey } from './pki.ts';
-import { claimStateDir } from './state-dir-claim.ts';
+import { claimStateDir, heldByLiveRun } from './state-dir-claim.ts';
 import { checkCgroups, checkKmsg, checkPlatform, checkPorts, checkStateDir, checkTools } from './prerequisites.ts';
 import { buildStandIns, imagesCacheDir, registryImages, type BuiltStandIn } from '../../images/build-stand-ins.ts';
 import { describeStandIns, loadImagesConfig, standInRegistries, type ImagesConfig } from '../../images/images-config.ts';
 import { registryServerArgs } from '../../images/registry-server.ts';
 import { ensureContainerdBinaries, ensureCoreDnsBinary, ensureKubernetesBinaries } from '../kubernetes-binaries.ts';
 import { containerdSettings, type ContainerdChoice, type ContainerdSettings } from '../containerd/containerd-settings.ts';
-import { recordChainsBefore } from './iptables.ts';
-import { cleanupKubeProxyRules, iptablesRecord, listLeftovers, teardown } from './teardown.ts';
+import { listLeftovers, teardown } from './teardown.ts';
 
 export interface LocalClusterOptions {
   stateDir?: string;
@@ -68,18 +66,6 @@ function apiServerOk(l: LocalLayout, pki: { ca: Buffer; cert: Buffer; key: Buffe
   });
 }
 
-/** Plain HTTP: CoreDNS's readiness endpoint has no TLS (it says only "OK"; 127.0.0.1 only). */
-function httpOk(url: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = http.get(url, { timeout: 2_000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode === 200);
-    });
-    req.on('error', () => resolve(false));
-    req.on('timeout', () => { req.destroy(); resolve(false); });
-  });
-}
-
 async function createCgroupRoot(l: LocalLayout, version: 'v1' | 'v2'): Promise<void> {
   if (version === 'v2') {
     await mkdir(`/sys/fs/cgroup${l.cgroupRoot}`, { recursive: true });
@@ -101,27 +87,55 @@ function layoutEntries(l: LocalLayout): string[] {
   return [...new Set(paths.map((p) => path.relative(l.root, p).split(path.sep)[0] ?? ''))];
 }
 
+/**
+ * Where runs that name no location of their own go: the default state directory and port base, and
+ * when a live run holds that, the next of a few more (`local-2` at port base +12, …). Each cluster
+ * has its own network namespace (cluster-netns.ts), so two runs on one host — two terminals, the
+ * test suites of `npm test` — share nothing but the CPU. A run that names its location
+ * (LESSON_HARNESS_LOCAL_DIR, _PORT_BASE, or the options) waits for that one instead.
+ */
+export const SIDE_BY_SIDE_SLOTS = 4;
+const slotLayout = (slot: number): LocalLayout =>
+  localLayout(slot === 0 ? defaults.localStateDir : `${defaults.localStateDir}-${slot + 1}`, defaults.portBase + 12 * slot);
+
 export class LocalClusterProvider implements ClusterProvider {
   readonly name = 'local';
-  readonly layout: LocalLayout;
+  /** Where the cluster lives: the first candidate until start() has claimed one. */
+  #layout: LocalLayout;
+  readonly #candidates: LocalLayout[];
   /** The pinned version this provider runs, e.g. v1.37.2. */
   readonly kubernetesVersion: string;
 
   constructor(private readonly options: LocalClusterOptions = {}) {
-    this.layout = localLayout(options.stateDir ?? defaults.localStateDir, options.portBase ?? defaults.portBase);
+    const named = options.stateDir !== undefined || options.portBase !== undefined || options.detached
+      || process.env.LESSON_HARNESS_LOCAL_DIR !== undefined || process.env.LESSON_HARNESS_PORT_BASE !== undefined;
+    this.#candidates = named
+      ? [localLayout(options.stateDir ?? defaults.localStateDir, options.portBase ?? defaults.portBase)]
+      : Array.from({ length: SIDE_BY_SIDE_SLOTS }, (_, slot) => slotLayout(slot));
+    this.#layout = this.#candidates[0] as LocalLayout;
     this.kubernetesVersion = singleKubernetesVersion(options.kubernetesVersion);
   }
 
-  /** Removes a cluster left running (cluster:up) or behind (a killed run). */
+  get layout(): LocalLayout {
+    return this.#layout;
+  }
+
+  /**
+   * Removes a cluster left running (cluster:up) or behind (a killed run): at the location, and at
+   * the side-by-side ones no live run holds.
+   */
   async down(log: (line: string) => void = stderrLog): Promise<string[]> {
-    const binDir = await ensureKubernetesBinaries(log, this.kubernetesVersion).catch(() => undefined);
-    await teardown(this.layout, log, binDir ? path.join(binDir, 'kube-proxy') : undefined);
-    return listLeftovers(this.layout);
+    const leftovers: string[] = [];
+    for (const [index, l] of this.#candidates.entries()) {
+      if (index > 0 && await heldByLiveRun(l.root)) continue;
+      await teardown(l, log);
+      leftovers.push(...await listLeftovers(l));
+    }
+    return leftovers;
   }
 
   async start(options: ClusterStartOptions = {}): Promise<StartedCluster> {
     const log = options.log ?? stderrLog;
-    const l = this.layout;
     const began = Date.now();
     // Every step begins by looking at the signal: a Ctrl-C during the start ends it at the next
     // step (or within 100 ms while waiting for a component), and what was made is torn down.
@@ -131,9 +145,23 @@ export class LocalClusterProvider implements ClusterProvider {
     };
 
     checkPlatform();
-    checkStateDir(l);
+    for (const candidate of this.#candidates) checkStateDir(candidate);
     // A detached cluster (cluster:up) outlives this process: its lock would read as a dead run's.
-    const release = this.options.detached ? async () => undefined : await claimStateDir(l.root, log, defaults.timeouts.clusterStartMs * 5, layoutEntries(l), options.signal);
+    let release: () => Promise<void> = async () => undefined;
+    if (!this.options.detached) {
+      for (const [index, candidate] of this.#candidates.entries()) {
+        const last = index === this.#candidates.length - 1;
+        const claimed = last
+          ? await claimStateDir(candidate.root, log, defaults.timeouts.clusterStartMs * 5, layoutEntries(candidate), options.signal)
+          : await claimStateDir(candidate.root, log, 0, layoutEntries(candidate), options.signal, { skipIfBusy: true });
+        if (!claimed) continue;
+        release = claimed;
+        this.#layout = candidate;
+        if (index > 0) log(`  ${this.#candidates[0]?.root} is in use by another run: this cluster runs beside it in ${candidate.root} (API server port ${candidate.ports.apiserver})`);
+        break;
+      }
+    }
+    const l = this.#layout;
     try {
       return await this.#start(l, options, log, began, step, release);
     } catch (error) {
@@ -160,14 +188,15 @@ export class LocalClusterProvider implements ClusterProvider {
     const stale = await listLeftovers(l);
     if (stale.length) {
       log(`  cleaning up ${stale.length} leftover(s) of an earlier run (first: ${stale[0]})`);
-      await teardown(l, log, path.join(binDir, 'kube-proxy'));
+      await teardown(l, log);
     }
-    await checkPorts(l.ports);
+    // The one port on the host; the others are inside the cluster's own network namespace.
+    await checkPorts({ apiserver: l.ports.apiserver });
 
     const supervisor = new Supervisor(l.logs, { detached: this.options.detached ?? false });
     const stopAndClean = async (): Promise<void> => {
       await supervisor.stopAll(defaults.timeouts.processStopMs);
-      await teardown(l, () => undefined, path.join(binDir, 'kube-proxy'));
+      await teardown(l, () => undefined);
       await release();
     };
     // From here on the start makes things on the host (files, bridge, chains, processes): any
@@ -233,10 +262,7 @@ export class LocalClusterProvider implements ClusterProvider {
     await mkdir(path.dirname(l.coredns.corefile), { recursive: true, mode: 0o700 });
     await writeFile(l.coredns.corefile, corefile(dns));
     await createCgroupRoot(l, cgroupVersion);
-    // Chains a killed run of any local cluster left would otherwise count as the host's own.
-    await cleanupKubeProxyRules(path.join(binDir, 'kube-proxy'), log);
-    await recordChainsBefore(iptablesRecord(l));
-    await createBridge(l);
+    await createClusterNetns(l);
 
     step(3, `starting containerd, registry, etcd, kube-apiserver (logs: ${l.logs})`);
     // A component that ends after the start is a fault of the cluster, not of the lesson running on it.
@@ -244,16 +270,22 @@ export class LocalClusterProvider implements ClusterProvider {
     supervisor.onDeath((death) => {
       if (!fault.signal.aborted) fault.abort(new ClusterFault(death.name, death.how, tail(death.logFile, 15), death.logFile));
     });
+    // Every component runs inside the cluster's network namespace (cluster-netns.ts).
+    const startInside = (name: string, file: string, args: string[], env: Record<string, string> = {}): void => {
+      const inside = inClusterNetns(l, file, args);
+      supervisor.start(name, inside.file, inside.args, env);
+    };
     // A built containerd finds its own shim first on PATH (core/runtime/v2/shim_manager.go looks it up there).
-    supervisor.start('containerd', path.join(containerdDir, 'containerd'), ['--config', l.containerd.config], { PATH: `${containerdDir}:${process.env.PATH ?? ''}` });
-    supervisor.start('registry', process.execPath, registryServerArgs(l.registry.config));
+    startInside('containerd', path.join(containerdDir, 'containerd'), ['--config', l.containerd.config], { PATH: `${containerdDir}:${process.env.PATH ?? ''}` });
+    startInside('registry', process.execPath, registryServerArgs(l.registry.config));
     const commands = kubernetesCommands(l, pki, sa, '127.0.0.1');
     const startComponent = (name: string, env: Record<string, string> = {}): void => {
       const command = commands.find((c) => c.name === name);
-      if (command) supervisor.start(name, path.join(binDir, name), command.args, env);
+      if (command) startInside(name, path.join(binDir, name), command.args, env);
     };
     startComponent('etcd');
     startComponent('kube-apiserver');
+    for (const forwarder of apiForwarders(l)) supervisor.start(forwarder.name, forwarder.file, forwarder.args);
 
     const deadline = Date.now() + defaults.timeouts.clusterStartMs;
     const waitFor = async (what: string, check: () => Promise<boolean>, logFile: string): Promise<void> => {
@@ -276,12 +308,13 @@ export class LocalClusterProvider implements ClusterProvider {
     await mkdir(kubeletTrust, { recursive: true, mode: 0o700 });
     await copyFile(pki.caCert, path.join(kubeletTrust, 'ca.crt'));
     startComponent('kubelet', kubeletEnvironment(kubeletTrust));
-    await waitFor('registry', async () => (await execa('bash', ['-c', `exec 3<>/dev/tcp/127.0.0.1/${l.ports.registry}`], { reject: false })).exitCode === 0, path.join(l.logs, 'registry.log'));
+    await waitFor('registry', () => listeningInside(l, l.ports.registry), path.join(l.logs, 'registry.log'));
     // Every pod's sandbox needs the pause image: pull it while the API server starts rather than
     // inside the first pod's RunPodSandbox (0.1–0.3 s of it, bench:cluster). A failure here only
     // leaves the pull to the kubelet, which reports it in the usual way.
-    const pausePulled = execa(path.join(containerdDir, 'ctr'), ['--address', l.containerd.socket, '--namespace', 'k8s.io', 'images', 'pull', '--hosts-dir', l.containerd.certsDir,
-      '--user', `${registryAuth.user}:${registryAuth.password}`, sandboxImage], { reject: false, all: true });
+    const pull = inClusterNetns(l, path.join(containerdDir, 'ctr'), ['--address', l.containerd.socket, '--namespace', 'k8s.io', 'images', 'pull', '--hosts-dir', l.containerd.certsDir,
+      '--user', `${registryAuth.user}:${registryAuth.password}`, sandboxImage]);
+    const pausePulled = execa(pull.file, pull.args, { reject: false, all: true });
 
     const adminPki = { ca: await readFile(pki.caCert), cert: await readFile(pki.cert('admin')), key: await readFile(pki.key('admin')) };
     const kubeConfig = new KubeConfig();
@@ -302,10 +335,10 @@ export class LocalClusterProvider implements ClusterProvider {
     startComponent('kube-controller-manager');
     startComponent('kube-proxy');
     await createClusterDns(kubeConfig, dns);
-    supervisor.start('coredns', corednsBinary, ['-conf', l.coredns.corefile]);
+    startInside('coredns', corednsBinary, ['-conf', l.coredns.corefile]);
     step(5, 'kube-apiserver ready; started kube-scheduler, kube-controller-manager, kube-proxy and CoreDNS; waiting for the node to be Ready…');
     await waitFor('the node', () => nodeReady(core), path.join(l.logs, 'kubelet.log'));
-    await waitFor('CoreDNS', () => httpOk(`http://127.0.0.1:${l.ports.corednsReady}/ready`), path.join(l.logs, 'coredns.log'));
+    await waitFor('CoreDNS', () => httpOkInside(l, l.ports.corednsReady, '/ready'), path.join(l.logs, 'coredns.log'));
     const pause = await pausePulled;
     if (pause.exitCode !== 0) log(`  pulling ${sandboxImage} ahead failed (the kubelet will pull it): ${String(pause.all ?? '').split('\n').slice(-1).join('')}`);
     if (smokePod) step(6, 'node Ready; waiting for the first pod, started with the API server, to run…');

@@ -15,8 +15,9 @@ const tools: [string, string][] = [
   ['/usr/lib/cni/bridge', 'containernetworking-plugins'], ['/usr/bin/openssl', 'openssl'],
   // The stand-in images: apt-get and dpkg-deb unpack Debian packages, gcc builds pause.
   ['/usr/bin/apt-get', 'apt'], ['/usr/bin/dpkg-deb', 'dpkg'], ['/usr/share/base-passwd/passwd.master', 'base-passwd'], ['/usr/bin/gcc', 'gcc'],
-  // The pods' bridge and kube-proxy's Service rules.
-  ['/sbin/ip', 'iproute2'], ['/usr/sbin/iptables', 'iptables'], ['/usr/sbin/iptables-restore', 'iptables'],
+  // The cluster's network namespace, its bridge, kube-proxy's Service rules and the API forwarders.
+  ['/sbin/ip', 'iproute2'], ['/usr/sbin/iptables', 'iptables'], ['/usr/sbin/iptables-restore', 'iptables'], ['/usr/bin/nsenter', 'util-linux'],
+  ['/usr/bin/socat', 'socat'],
 ];
 
 const cgroupV1Controllers = ['cpu', 'cpuacct', 'cpuset', 'memory', 'pids'];
@@ -73,9 +74,9 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-export async function checkPorts(ports: LocalPorts): Promise<void> {
+export async function checkPorts(ports: Partial<LocalPorts>): Promise<void> {
   const taken: string[] = [];
-  for (const [component, port] of Object.entries(ports)) if (!(await portFree(port))) taken.push(`${port} (${component})`);
+  for (const [component, port] of Object.entries(ports)) if (port !== undefined && !(await portFree(port))) taken.push(`${port} (${component})`);
   if (taken.length) {
     throw new HarnessError(`loopback port(s) already taken: ${taken.join(', ')}`, {
       fix: `stop what listens there (\`ss -ltnp | grep ${taken[0]?.split(' ')[0]}\`; a cluster of ours is stopped by \`npm run cluster:down\`), or move the cluster with LESSON_HARNESS_PORT_BASE=<port>`,

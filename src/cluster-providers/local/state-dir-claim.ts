@@ -2,7 +2,8 @@
 // - a directory that exists, is not empty and carries no harness marker (`/var/lib`, a home, a
 //   project) is refused, since teardown kills what its processes name and deletes below it;
 // - a second run on the same directory waits for the first (its lock file names a live pid) and
-//   says how to run side by side instead; a lock of a dead run is taken over (teardown then
+//   says how to run side by side instead — or, for the default location, moves on to the next
+//   free one (local-cluster-provider.ts); a lock of a dead run is taken over (teardown then
 //   removes what that run left).
 import { mkdir, readdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -17,7 +18,10 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
  * `layoutEntries` are the names the harness itself makes in it (a directory of an earlier version,
  * with no marker yet, holds only those).
  */
-export async function claimStateDir(root: string, log: (line: string) => void, waitMs: number, layoutEntries: readonly string[] = [], signal?: AbortSignal): Promise<() => Promise<void>> {
+export async function claimStateDir(root: string, log: (line: string) => void, waitMs: number, layoutEntries?: readonly string[], signal?: AbortSignal): Promise<() => Promise<void>>;
+/** With `{ skipIfBusy: true }`: undefined at once when a live run holds `root`, instead of waiting. */
+export async function claimStateDir(root: string, log: (line: string) => void, waitMs: number, layoutEntries: readonly string[], signal: AbortSignal | undefined, options: { skipIfBusy: true }): Promise<(() => Promise<void>) | undefined>;
+export async function claimStateDir(root: string, log: (line: string) => void, waitMs: number, layoutEntries: readonly string[] = [], signal?: AbortSignal, options: { skipIfBusy?: boolean } = {}): Promise<(() => Promise<void>) | undefined> {
   const entries = await readdir(root).catch(() => undefined);
   const ours = entries?.includes(STATE_MARKER) || entries?.every((e) => layoutEntries.includes(e) || e.startsWith('.lesson-harness'));
   if (entries && entries.length > 0 && !ours) {
@@ -42,6 +46,7 @@ export async function claimStateDir(root: string, log: (line: string) => void, w
       await unlink(lock).catch(() => undefined);
       continue;
     }
+    if (options.skipIfBusy) return undefined;
     if (signal?.aborted) throw new HarnessError(`stopped while waiting for another run (pid ${owner}) to finish with ${root}`);
     if (Date.now() > deadline) {
       throw new HarnessError(`another run (pid ${owner}) still uses the local cluster in ${root}`, {
@@ -56,4 +61,10 @@ export async function claimStateDir(root: string, log: (line: string) => void, w
     const owner = Number((await readFile(lock, 'utf8').catch(() => '')).trim());
     if (owner === process.pid) await unlink(lock).catch(() => undefined);
   };
+}
+
+/** True while a live run holds `root` (its lock names a live pid). */
+export async function heldByLiveRun(root: string): Promise<boolean> {
+  const owner = Number((await readFile(`${root}.lock`, 'utf8').catch(() => '')).trim());
+  return Number.isInteger(owner) && owner > 0 && processAlive(owner);
 }

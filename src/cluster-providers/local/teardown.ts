@@ -1,12 +1,11 @@
-// Removes everything a local cluster created — processes, mounts, cgroups, the CNI bridge, iptables
-// chains and its state directory (logs kept) — whether it was stopped cleanly or left behind by a killed run.
+// Removes everything a local cluster created — processes, mounts, cgroups, its network namespace
+// (with the CNI bridge and kube-proxy's chains in it) and its state directory (logs kept) — whether it was stopped cleanly or left behind by a killed run.
 // Everything is found from facts the kernel keeps (process command lines and cgroups, mountinfo),
 // so the same code cleans a crashed run and a live one, and never touches what is not ours.
 import { readdir, readFile, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
-import { forwardChain, forwardChainExists, removeForwardChain } from './bridge-network.ts';
-import { listAddedChains, removeAddedChains } from './iptables.ts';
+import { clusterNetnsExists, deleteClusterNetns } from './cluster-netns.ts';
 import type { LocalLayout } from './layout.ts';
 import { STATE_MARKER } from './state-dir-claim.ts';
 
@@ -60,22 +59,12 @@ export async function clusterCgroups(l: LocalLayout): Promise<string[]> {
   return found;
 }
 
-async function bridgeExists(l: LocalLayout): Promise<boolean> {
-  const result = await execa('ip', ['link', 'show', l.cni.bridge], { reject: false });
-  return result.exitCode === 0;
-}
-
-/** Kept with the logs, so that it survives a crash and teardown can still compare. */
-export const iptablesRecord = (l: LocalLayout): string => path.join(l.logs, 'iptables-before.json');
-
 export async function listLeftovers(l: LocalLayout): Promise<string[]> {
   const leftovers: string[] = [];
   for (const p of await clusterProcesses(l)) leftovers.push(`process ${p.pid}: ${p.command}`);
   for (const m of await clusterMounts(l)) leftovers.push(`mount ${m}`);
   for (const c of await clusterCgroups(l)) leftovers.push(`cgroup ${c}`);
-  if (await bridgeExists(l)) leftovers.push(`network interface ${l.cni.bridge}`);
-  if (await forwardChainExists(l)) leftovers.push(`iptables chain iptables -t filter ${forwardChain(l)}`);
-  leftovers.push(...await listAddedChains(iptablesRecord(l)));
+  if (await clusterNetnsExists(l)) leftovers.push(`network namespace ${l.netns.name}`);
   const kept = new Set([path.basename(l.logs), STATE_MARKER]);
   const files = (await readdir(l.root).catch(() => [] as string[])).filter((f) => !kept.has(f));
   for (const f of files) leftovers.push(`file ${path.join(l.root, f)}`);
@@ -84,21 +73,7 @@ export async function listLeftovers(l: LocalLayout): Promise<string[]> {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/**
- * kube-proxy's chain names are the same for every cluster (KUBE-SERVICES, KUBE-SVC-<hash of the
- * service>), so a cluster killed before its teardown leaves chains that the next run would record as
- * "there before" and never remove. When no kube-proxy runs on the host any more, upstream's own
- * `kube-proxy --cleanup` removes them all; while another one runs, they are that one's.
- */
-export async function cleanupKubeProxyRules(kubeProxy: string | undefined, log: (line: string) => void = () => undefined): Promise<void> {
-  if (!kubeProxy) return;
-  const running = await execa('pgrep', ['-x', 'kube-proxy'], { reject: false });
-  if (running.exitCode === 0) return;
-  const result = await execa(kubeProxy, ['--cleanup'], { reject: false, all: true });
-  if (result.exitCode !== 0) log(`  kube-proxy --cleanup failed: ${String(result.all ?? '').split('\n').slice(-2).join(' ')}`);
-}
-
-export async function teardown(l: LocalLayout, log: (line: string) => void = () => undefined, kubeProxy?: string): Promise<void> {
+export async function teardown(l: LocalLayout, log: (line: string) => void = () => undefined): Promise<void> {
   // 1. Processes. Containers and shims get SIGKILL at once: nothing in them needs a graceful end.
   for (let attempt = 0; attempt < 20; attempt++) {
     const processes = await clusterProcesses(l);
@@ -123,11 +98,8 @@ export async function teardown(l: LocalLayout, log: (line: string) => void = () 
     if (left.length === 0) break;
     await sleep(100);
   }
-  // 4. The CNI bridge (pod veths went with their network namespaces).
-  if (await bridgeExists(l)) await execa('ip', ['link', 'delete', l.cni.bridge], { reject: false });
-  await removeForwardChain(l);
-  await cleanupKubeProxyRules(kubeProxy, log);
-  await removeAddedChains(iptablesRecord(l));
+  // 4. The network namespace: its bridge, veths and iptables chains go with it.
+  await deleteClusterNetns(l);
   // 5. Files, keeping the logs of the last run for whoever has to read them.
   const entries = await readdir(l.root).catch(() => [] as string[]);
   await Promise.all(entries.filter((e) => e !== path.basename(l.logs) && e !== STATE_MARKER)
