@@ -1,8 +1,7 @@
 // Hostile lessons (specs/fixtures/hostile/): each an attack a lesson from a pull request could
 // make, run on a real cluster with short timeouts; each must end bounded, reported, and leave
-// the host and the cluster as they were. Run after the other suites, on its own cluster.
-// Not the faults spec: it starts local clusters of its own, which must not run beside this one
-// (kube-proxy's chains are host-wide; a teardown took the other cluster's): npm run test:faults.
+// the host and the cluster as they were. Not the faults spec: it starts local clusters of its own
+// and has a config of its own (npm run test:faults).
 module.exports = {
   spec: ['specs/hostile/**/*.hostile.spec.ts'],
   ignore: ['specs/hostile/faults.hostile.spec.ts'],

@@ -1,5 +1,4 @@
-// The kind provider (testcontainers): its node keeps kube-proxy's chains in its own network
-// namespace, so it may run beside the local clusters of the other suites.
+// The kind provider (testcontainers), a suite of its own so that npm test runs it beside the others.
 const cluster = require('./.mocharc.cluster.cjs');
 
 module.exports = { ...cluster, spec: ['specs/cluster/kind-provider.cluster.spec.ts'], ignore: [] };

@@ -1,13 +1,16 @@
-// Every suite that only runs lessons on a cluster, on ONE cluster (the root hook starts it): the
-// exercise specs, the verify suites and the hostile lessons. Their time is mostly the lessons' own
-// waiting, which they spend side by side (whenClusterUp); `npm test` runs this (scripts/run-tests.ts).
-// The faults spec starts clusters of its own and runs later, alone (.mocharc.faults.cjs; the
-// hostile config leaves it out).
+// The suites that only verify lessons on a shared cluster, on ONE cluster (the root hook starts
+// it): the exercise specs and the verify suites but the course's (npm run test:course). Their exercises and verifications start together
+// as soon as the cluster is up (whenClusterUp) and spend their time mostly waiting, side by side.
+// The hostile lessons have a cluster of their own (npm run test:hostile): they check that no
+// sandbox process of theirs is left on the host and measure their own time, which lessons running
+// beside them in one process would disturb. `npm test` runs this (scripts/run-tests.ts) beside the
+// suites with clusters of their own.
 const e2e = require('./.mocharc.e2e.cjs');
 const verify = require('./.mocharc.verify.cjs');
-const hostile = require('./.mocharc.hostile.cjs');
 
 module.exports = {
-  ...hostile,
-  spec: [...e2e.spec, ...verify.spec, ...hostile.spec],
+  ...verify,
+  spec: [...e2e.spec, ...verify.spec],
+  // A process and a cluster of their own (.mocharc.course.cjs).
+  ignore: ['specs/verify/course-lessons.verify.spec.ts'],
 };

@@ -1,5 +1,5 @@
-// lesson-verify end to end: its own cluster run, after the lesson specs, so that the timing-
-// sensitive exercise specs never share the machine with it.
+// lesson-verify end to end, on a cluster of its own (npm test runs it with the other lesson suites,
+// .mocharc.lessons.cjs).
 module.exports = {
   spec: ['specs/verify/**/*.verify.spec.ts'],
   require: ['specs/e2e/support/lesson-cluster.ts'],

@@ -1,14 +1,14 @@
-// `npm test` after the set-up: every suite, side by side where they can share the machine.
-//
-// Two phases, because of one host-wide resource: the iptables chains of kube-proxy (KUBE-SERVICES,
-// KUBE-SVC-…) have fixed names, so two local clusters on one host rewrite each other's Service
-// rules and remove each other's chains at teardown. So:
-//   1. one local cluster for every suite that only runs lessons on it (the exercise specs, the
-//      verify suites, the hostile lessons) — their time is mostly the lessons' own waiting, which
-//      they spend side by side (whenClusterUp) — and beside it the static checks;
-//   2. then the suites that start local clusters of their own, one after another, and beside them
-//      the kind provider's spec, whose node keeps its chains in its own network namespace.
-// Each suite's output goes to reports/test-logs/<suite>.log and is printed whole when it ends, so
+// `npm test` after the set-up: every suite, in four lanes side by side. Each local cluster lives
+// in a network namespace of its own (src/cluster-providers/local/cluster-netns.ts), so suites that
+// start clusters run beside each other and beside the lesson suites' cluster:
+//   - the lesson suites on one cluster (exercise and verify specs): their time is mostly the
+//     lessons' own waiting, spent side by side (whenClusterUp) — the longest lane;
+//   - the course suites on another (their lessons that name namespaces run alone in a process, and
+//     beside the others they held those back for minutes), then the hostile lessons on a third;
+//   - the static checks, then the faults spec and the package's own run;
+//   - the cluster providers (local, side by side, stand-in images, version matrix), then kind.
+// The lanes are balanced by the times of a warm run (about 6 minutes each, README).
+// Each lane's output goes to reports/test-logs/<lane>.log and is printed whole when it ends, so
 // that concurrent suites do not interleave; a line every 30 s says what is still running.
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
@@ -22,22 +22,12 @@ interface Suite {
   scripts: string[];
 }
 
-/** Each phase's lanes run side by side; a lane's scripts one after another. */
-const phases: { what: string; lanes: Suite[] }[] = [
-  {
-    what: 'the lesson suites on one cluster, beside the static checks',
-    lanes: [
-      { name: 'static', scripts: ['typecheck', 'lint', 'test:unit'] },
-      { name: 'lessons', scripts: ['test:lessons'] },
-    ],
-  },
-  {
-    what: 'the suites with clusters of their own, one after another, beside kind',
-    lanes: [
-      { name: 'own-clusters', scripts: ['test:faults', 'test:cluster', 'test:package'] },
-      { name: 'kind', scripts: ['test:kind'] },
-    ],
-  },
+/** The lanes run side by side; a lane's scripts one after another. */
+const lanes: Suite[] = [
+  { name: 'lessons', scripts: ['test:lessons'] },
+  { name: 'course-hostile', scripts: ['test:course', 'test:hostile'] },
+  { name: 'static-faults-package', scripts: ['typecheck', 'lint', 'test:unit', 'test:faults', 'test:package'] },
+  { name: 'providers', scripts: ['test:cluster', 'test:kind'] },
 ];
 
 const logs = path.join(projectRoot, 'reports', 'test-logs');
@@ -105,12 +95,8 @@ const heartbeat = setInterval(() => {
 }, 30_000);
 
 await mkdir(logs, { recursive: true });
-const results: Awaited<ReturnType<typeof runLane>>[] = [];
-for (const [index, phase] of phases.entries()) {
-  if (interrupted) break;
-  process.stderr.write(`${clock()} phase ${index + 1}/${phases.length}: ${phase.what}: ${phase.lanes.map((l) => `${l.name} (${l.scripts.join(' → ')})`).join(' | ')}\n`);
-  results.push(...await Promise.all(phase.lanes.map(runLane)));
-}
+process.stderr.write(`${clock()} ${lanes.length} lanes side by side: ${lanes.map((l) => `${l.name} (${l.scripts.join(' → ')})`).join(' | ')}\n`);
+const results = await Promise.all(lanes.map(runLane));
 clearInterval(heartbeat);
 
 const failures = results.filter((r) => r.failed);

@@ -8,7 +8,8 @@
 #   kind        the kind provider: the sandbox, the stand-in images' tools, Docker's engine and
 #               debootstrap (the offline node image), the Kubernetes and CoreDNS builds
 #   kubeconfig  an existing cluster: the sandbox only (kubectl comes from the runner's PATH)
-#   test        `npm test`: all of the above, and Chromium (the verify spec looks at the HTML report)
+#   test        `npm test`: all of the above, Chromium (the verify spec looks at the HTML report), and
+#               the older Kubernetes version the version-matrix spec runs
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 profile="${1:-verify}"
@@ -31,7 +32,7 @@ case "$profile" in
   verify) packages=("${sandbox[@]}" "${images[@]}" "${local_cluster[@]}"); builds=(kubernetes containerd coredns) ;;
   kind) packages=("${sandbox[@]}" "${images[@]}" "${kind[@]}"); builds=(kubernetes coredns) ;;
   kubeconfig) packages=("${sandbox[@]}"); builds=() ;;
-  test) packages=("${sandbox[@]}" "${images[@]}" "${local_cluster[@]}" "${kind[@]}" "${browser[@]}"); builds=(kubernetes containerd coredns) ;;
+  test) packages=("${sandbox[@]}" "${images[@]}" "${local_cluster[@]}" "${kind[@]}" "${browser[@]}"); builds=(kubernetes containerd coredns kubernetes-matrix) ;;
   *) echo "setup: unknown profile \`$profile\`; expected verify, kind, kubeconfig or test" >&2; exit 2 ;;
 esac
 
@@ -111,6 +112,15 @@ build_kubernetes() {
 
 # containerd 2 (config/kubernetes-versions.json): the local cluster runs it from Kubernetes 1.36 on,
 # the default included; built here so that the first cluster start does not build it.
+# The version-matrix spec's second column, the supported minor just below the default: built here,
+# before the suites start side by side, rather than in the middle of them (minutes of both cores).
+build_kubernetes_matrix() {
+  local pins="$here/../config/kubernetes-versions.json" default older
+  default="$(sed -n 's/.*"default": *"\(v[0-9.]*\)".*/\1/p' "$pins")"
+  older="$(sed -n '/"supported"/,/]/p' "$pins" | grep -o 'v1\.[0-9]*\.[0-9]*' | grep -vx "$default" | sort -V | tail -1)"
+  "$here/build-kubernetes.sh" "${older:-$default}" >/dev/null
+}
+
 build_containerd() {
   "$here/build-containerd.sh" >/dev/null
 }
@@ -124,3 +134,4 @@ if [[ "$profile" != kubeconfig ]]; then step "apt package lists" apt_lists; fi
 if [[ " ${builds[*]} " == *" kubernetes "* ]]; then step Kubernetes build_kubernetes; fi
 if [[ " ${builds[*]} " == *" containerd "* ]]; then step containerd build_containerd; fi
 if [[ " ${builds[*]} " == *" coredns "* ]]; then step CoreDNS build_coredns; fi
+if [[ " ${builds[*]} " == *" kubernetes-matrix "* ]]; then step "Kubernetes (the version matrix's second column)" build_kubernetes_matrix; fi

@@ -13,6 +13,7 @@ import { allFindings, type VerificationReport } from '../../src/report/verificat
 import { writeReports } from '../../src/report/write-reports.ts';
 import { loadLesson, verifyLesson } from '../../src/verify/verify-lesson.ts';
 import { backgroundSettled, sharedCluster, whenClusterUp } from '../e2e/support/lesson-cluster.ts';
+import { verifiedShippedJobsLesson } from './support/shipped-jobs-lesson.ts';
 
 const lessons = path.join(projectRoot, 'lessons');
 const fixtures = path.join(projectRoot, 'specs', 'fixtures', 'lessons');
@@ -28,7 +29,7 @@ describe('lesson-verify on the shipped Jobs lesson', function () {
   this.timeout(600_000);
   let report: VerificationReport;
   let findings: Finding[];
-  const verified = whenClusterUp((cluster) => verifyLesson({ lessonPath: path.join(lessons, 'kubernetes-jobs.md'), cluster, ...quiet }));
+  const verified = verifiedShippedJobsLesson();
   before(async () => {
     report = await verified;
     findings = allFindings(report);
@@ -115,7 +116,8 @@ describe('lesson-verify on bad input', function () {
     const findings = allFindings(await verify('hanging-command.md', { commandTimeoutMs: 3_000 }));
     expect(Date.now() - started, 'bounded time (ms)').to.be.lessThan(30_000);
     expect(findings.some((f) => f.severity === 'error' && /did not finish/.test(f.title)), describeFindings(findings)).to.equal(true);
-    expect((await execa('pgrep', ['-f', '^sleep 600$'], { reject: false })).stdout, 'leftover sleep 600').to.equal('');
+    // 601: a number no other fixture sleeps — npm test runs the hostile lessons (sleep 600) beside this suite.
+    expect((await execa('pgrep', ['-f', '^sleep 601$'], { reject: false })).stdout, 'leftover sleep 601').to.equal('');
   });
   it('an image that does not exist: the pod cannot start, reported without waiting for the exercise timeout', async () => {
     const started = Date.now();

@@ -79,7 +79,16 @@ export function whenClusterUp<T>(work: (cluster: StartedCluster) => Promise<T>):
     settle = (run) => (run as Promise<T>).then(resolve, reject);
   });
   result.catch(() => undefined); // reported by the tests that await it
-  background.push({ work, settle });
+  // Named by the spec line that registered it: its time is printed when it ends, so a slow suite
+  // shows which of its pieces of work made the longest path.
+  const where = /\((?:file:\/\/)?([^()]*\.spec\.ts:\d+):\d+\)/.exec(new Error().stack ?? '')?.[1] ?? 'a spec';
+  const timed = (cluster: StartedCluster): Promise<T> => {
+    const began = performance.now();
+    const run = work(cluster);
+    run.then(() => 'done', () => 'failed').then((how) => process.stderr.write(`    [whenClusterUp] ${path.relative(projectRoot, where)}: ${how} after ${((performance.now() - began) / 1000).toFixed(1)} s\n`), () => undefined);
+    return run;
+  };
+  background.push({ work: timed, settle });
   return result;
 }
 
