@@ -7,9 +7,19 @@ build_cache() { echo "${LESSON_HARNESS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/le
 
 # use_cached LABEL CACHE KEY RESULT FILE…: when every FILE is executable and CACHE/key is KEY, says
 # so and prints RESULT (the build's answer) and ends the script: nothing to build.
+#
+# It first takes the entry's lock (flock on CACHE.lock, held until the script ends): a second build of
+# the same entry — two cold runs at once, the lanes of npm test — waits for the first and then finds
+# it cached, instead of both writing one folder.
 use_cached() {
   local label="$1" cache="$2" key="$3" result="$4"; shift 4
   local file
+  mkdir -p "$(dirname "$cache")"
+  exec 9>"$cache.lock"
+  if ! flock -n 9; then
+    echo "$label: another build of it is running; waiting for it…" >&2
+    flock 9
+  fi
   for file in "$@"; do [[ -x "$file" ]] || return 0; done
   [[ "$(cat "$cache/key" 2>/dev/null)" == "$key" ]] || return 0
   echo "$label: cached at $result" >&2

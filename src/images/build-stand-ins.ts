@@ -5,6 +5,7 @@
 import { access, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { defaults } from '../config/defaults.ts';
+import { withFileLock } from '../process/file-lock.ts';
 import { blobPath, putImage, writeJsonAtomic, type Descriptor } from './blob-store.ts';
 import { buildImageLayer, imageLayerKey } from './image-layer.ts';
 import type { ImagesConfig, StandInImage } from './images-config.ts';
@@ -23,9 +24,16 @@ export const imagesCacheDir = (): string => path.join(defaults.cacheDir, 'images
 const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
 
 export async function buildStandIns(config: ImagesConfig, log: (line: string) => void, cacheDir = imagesCacheDir()): Promise<BuiltStandIn[]> {
+  await mkdir(cacheDir, { recursive: true });
+  // One build at a time per cache: runs that start together on a cold cache (the lanes of npm test)
+  // would otherwise download the same .debs into one folder; the second finds it all built.
+  return withFileLock(path.join(cacheDir, 'build.lock'), () => log('  images: another run is building the stand-in images; waiting for it…'),
+    () => buildAll(config, log, cacheDir));
+}
+
+async function buildAll(config: ImagesConfig, log: (line: string) => void, cacheDir: string): Promise<BuiltStandIn[]> {
   const began = Date.now();
   const store = cacheDir;
-  await mkdir(cacheDir, { recursive: true });
   const closures = new Map<string, Promise<DebPackage[]>>();
   const closure = (packages: string[], context: string): Promise<DebPackage[]> => {
     const key = [...packages].sort().join(' ');
