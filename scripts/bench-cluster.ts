@@ -89,6 +89,7 @@ const provider = new LocalClusterProvider({ kubernetesVersion: version });
 const build = await coldBuildSeconds();
 const readyTimes: number[] = [];
 const startTimes: number[] = [];
+const firstPodTimes: number[] = [];
 const teardownTimes: number[] = [];
 let leftovers: string[] = [];
 let firstPod = NaN;
@@ -105,7 +106,11 @@ for (let run = 1; run <= starts; run++) {
   const began = Date.now();
   const cluster = await provider.start({ log: steps.log });
   startTimes.push(Date.now() - began);
+  // The provider's last step names when it saw its first pod Running (seconds since its start).
+  const firstPodAt = steps.lines.map((line) => /first pod Running at ([\d.]+) s/.exec(line)?.[1]).find(Boolean);
+  firstPodTimes.push(firstPodAt ? Number(firstPodAt) * 1000 : NaN);
   const milestones: Milestone[] = [...steps.milestones, { what: 'start() returned (node Ready, smoke pod Running)', at: Date.now() }];
+  if (firstPodAt) milestones.push({ what: 'harness sees the first (smoke) pod Running', at: began + Number(firstPodAt) * 1000 });
   if (run === 1) {
     const core = cluster.kubeConfig.makeApiClient(CoreV1Api);
     // What a lesson gets: a namespace of its own, ready for pods (its default ServiceAccount made).
@@ -133,7 +138,8 @@ process.stdout.write(`\nstart 1 to a pod Running in a lesson namespace, step by 
 process.stdout.write(`${row('what', 'measured', 'target')}\n`);
 process.stdout.write(`${row('Kubernetes build (last build of this cache)', build)}\n`);
 process.stdout.write(`${row('warm start → node Ready (median)', `${seconds(median(readyTimes))} [${readyTimes.map(seconds).join(', ')}]`, '≤ 10 s')}\n`);
-process.stdout.write(`${row('warm start → smoke pod Running (median)', `${seconds(median(startTimes))} [${startTimes.map(seconds).join(', ')}]`, '≤ 4 s')}\n`);
+process.stdout.write(`${row('warm start → first (smoke) pod Running (median)', `${seconds(median(firstPodTimes))} [${firstPodTimes.map(seconds).join(', ')}]`, '≤ 4 s')}\n`);
+process.stdout.write(`${row('warm start → start() returned (median)', `${seconds(median(startTimes))} [${startTimes.map(seconds).join(', ')}]`, '(+ API server ready, CoreDNS)')}\n`);
 process.stdout.write(`${row('start → a pod in a new lesson namespace Running', seconds(firstPod))}\n`);
 process.stdout.write(`${row(`pod created → Running p50 / p95 (${latencies.length} pods)`, `${seconds(percentile(latencies, 50))} / ${seconds(percentile(latencies, 95))}`, 'p50 ≤ 1 s')}\n`);
 process.stdout.write(`${row('peak RSS of all cluster processes', `${(peakRss / 2 ** 30).toFixed(2)} GiB`, '≤ 1.5 GiB')}\n`);

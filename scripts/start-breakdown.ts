@@ -96,11 +96,14 @@ export function watchReadiness(l: LocalLayout): { stop: () => Milestone[] } {
 }
 
 /** Harness progress lines "[local 1.2s] 3/7 …" as milestones (the time they were logged). */
-export function stepRecorder(): { log: (line: string) => void; milestones: Milestone[] } {
+export function stepRecorder(): { log: (line: string) => void; milestones: Milestone[]; lines: string[] } {
   const milestones: Milestone[] = [];
+  const lines: string[] = [];
   return {
     milestones,
+    lines,
     log: (line) => {
+      lines.push(line);
       const step = /^\[local [\d.]+s\] (\d)\/7 (.*)$/.exec(line.split('\n')[0] ?? '');
       if (step) milestones.push({ what: `harness step ${step[1]}: ${(step[2] ?? '').slice(0, 60)}`, at: Date.now() });
     },
