@@ -21,7 +21,7 @@ import { apiForwarders, createClusterNetns, httpOkInside, inClusterNetns, listen
 import { corednsUser, corefile, createClusterDns } from '../cluster-network/cluster-dns.ts';
 import { localLayout, type LocalLayout } from './layout.ts';
 import { createPki, createServiceAccountKey } from './pki.ts';
-import { claimStateDir, heldByLiveRun } from './state-dir-claim.ts';
+import { claimStateDir, handOverStateDir, heldByLiveRun } from './state-dir-claim.ts';
 import { checkCgroups, checkKmsg, checkPlatform, checkPorts, checkStateDir, checkTools } from './prerequisites.ts';
 import { buildStandIns, imagesCacheDir, registryImages, type BuiltStandIn } from '../../images/build-stand-ins.ts';
 import { describeStandIns, loadImagesConfig, standInRegistries, type ImagesConfig } from '../../images/images-config.ts';
@@ -146,20 +146,18 @@ export class LocalClusterProvider implements ClusterProvider {
 
     checkPlatform();
     for (const candidate of this.#candidates) checkStateDir(candidate);
-    // A detached cluster (cluster:up) outlives this process: its lock would read as a dead run's.
+    // The first free location; the last one is waited for.
     let release: () => Promise<void> = async () => undefined;
-    if (!this.options.detached) {
-      for (const [index, candidate] of this.#candidates.entries()) {
-        const last = index === this.#candidates.length - 1;
-        const claimed = last
-          ? await claimStateDir(candidate.root, log, defaults.timeouts.clusterStartMs * 5, layoutEntries(candidate), options.signal)
-          : await claimStateDir(candidate.root, log, 0, layoutEntries(candidate), options.signal, { skipIfBusy: true });
-        if (!claimed) continue;
-        release = claimed;
-        this.#layout = candidate;
-        if (index > 0) log(`  ${this.#candidates[0]?.root} is in use by another run: this cluster runs beside it in ${candidate.root} (API server port ${candidate.ports.apiserver})`);
-        break;
-      }
+    for (const [index, candidate] of this.#candidates.entries()) {
+      const last = index === this.#candidates.length - 1;
+      const claimed = last
+        ? await claimStateDir(candidate.root, log, defaults.timeouts.clusterStartMs * 5, layoutEntries(candidate), options.signal)
+        : await claimStateDir(candidate.root, log, 0, layoutEntries(candidate), options.signal, { skipIfBusy: true });
+      if (!claimed) continue;
+      release = claimed;
+      this.#layout = candidate;
+      if (index > 0) log(`  ${this.#candidates[0]?.root} is in use by another run: this cluster runs beside it in ${candidate.root} (API server port ${candidate.ports.apiserver})`);
+      break;
     }
     const l = this.#layout;
     try {
@@ -350,6 +348,11 @@ export class LocalClusterProvider implements ClusterProvider {
     const firstPodNote = firstPodRunning === undefined ? '' : ` (first pod Running at ${((firstPodRunning - began) / 1000).toFixed(1)} s)`;
     step(7, `cluster ready in ${((Date.now() - began) / 1000).toFixed(1)} s${firstPodNote} — KUBECONFIG=${l.adminKubeconfig}`);
     await writePrivate(l.stateFile, JSON.stringify({ pids: supervisor.pids, startedAt: new Date(began).toISOString(), ports: l.ports }, null, 2));
+    // A detached cluster (cluster:up) outlives this process: its lock would read as a dead run's,
+    // and the next run would take the directory and tear the cluster down. It names the API
+    // forwarder instead, which lives as long as the cluster: a run beside it moves on to local-2.
+    const forwarder = supervisor.pids['api-forwarder'];
+    if (this.options.detached && forwarder) await handOverStateDir(l.root, forwarder);
 
     const version = (await execa(path.join(binDir, 'kubectl'), ['version', '--client', '-o', 'json'])).stdout;
     return new StartedLocalCluster(l, kubeConfig, (JSON.parse(version) as { clientVersion: { gitVersion: string } }).clientVersion.gitVersion, binDir, fault.signal, stopAndClean);

@@ -68,3 +68,8 @@ export async function heldByLiveRun(root: string): Promise<boolean> {
   const owner = Number((await readFile(`${root}.lock`, 'utf8').catch(() => '')).trim());
   return Number.isInteger(owner) && owner > 0 && processAlive(owner);
 }
+
+/** Makes `root`'s lock name `pid` (a process of a cluster that outlives the run that claimed it). */
+export async function handOverStateDir(root: string, pid: number): Promise<void> {
+  await writeFile(`${root}.lock`, `${pid}\n`, { mode: 0o600 });
+}
