@@ -215,10 +215,14 @@ describe('local cluster provider: a real cluster', function () {
       expect(out, `curl http://${cluster.layout.cni.gateway}:${nodePort}/ in the cluster's namespace`).to.equal('hello-from-web');
     });
 
-    it('keeps kube-proxy\'s chains in its own network namespace, none in the host\'s (so two clusters never share them)', async () => {
+    it('keeps kube-proxy\'s and the kubelet\'s chains in its own network namespace, none in the host\'s (so two clusters never share them)', async () => {
       const inside = inClusterNetns(cluster.layout, 'iptables-save', ['-t', 'nat']);
       expect((await execa(inside.file, inside.args)).stdout).to.match(/^:KUBE-SERVICES /m);
-      expect((await execa('iptables-save', ['-t', 'nat'])).stdout, 'the host\'s nat table').not.to.match(/^:KUBE-SERVICES /m);
+      // Nor any other KUBE-* chain (the kubelet's KUBE-FIREWALL, KUBE-KUBELET-CANARY …), in either family.
+      for (const tool of ['iptables-save', 'ip6tables-save']) {
+        const host = (await execa(tool)).stdout.split('\n').filter((line) => /^:KUBE-/.test(line));
+        expect(host, `KUBE-* chains in the host's ${tool}`).to.deep.equal([]);
+      }
     });
   });
 
