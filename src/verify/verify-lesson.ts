@@ -35,6 +35,7 @@ import { exerciseFacts, reportPods } from './lesson-facts.ts';
 import { substituteNames, type LiveObject } from './lesson-names.ts';
 import { lessonGate } from './lesson-gate.ts';
 import { WatchStopRule } from './watch-stop.ts';
+import { waitForEventualOutput } from './eventual-output.ts';
 
 export interface VerifyOptions {
   lessonPath: string;
@@ -439,76 +440,56 @@ class LessonRun {
       }
     }
 
-    // State a student reads arrives some time after the change that makes it: look again, with
-    // backoff, until the output is what the lesson shows or the wait is over (istio's doc tests
-    // retry for up to 2 minutes). Once nothing can change any more and two looks agree, stop early.
+    // What a student reads may arrive later than the change that makes it: look again (eventual-output.ts).
     let waitedMs = 0;
     if (!verdict.ok && !result.timedOut && isReadOnly(command) && !isEndless(command)) {
-      const waitFrom = Date.now();
-      const deadline = waitFrom + (step.options.timeoutMs ?? this.#limits.eventualMs);
-      let delay = 500;
-      let previous = outputKey(result);
-      // Two looks agree only if nothing could change between them: both taken while quiescent.
-      let agreed = false;
-      let previousQuiet = this.recorder.store.state(this.recorder.now()).quiescent;
-      let lastProgress = Date.now();
-      let lastRan = exitOk(result) ? result : undefined;
-      while (Date.now() < deadline && !this.#stop.aborted) {
-        const state = this.recorder.store.state(this.recorder.now());
-        if (state.quiescent && agreed) break;
-        await this.#pause(Math.min(delay, Math.max(0, deadline - Date.now())));
-        if (this.#stop.aborted) break;
-        delay = Math.min(delay * 2, 5_000);
-        const quiet = this.recorder.store.state(this.recorder.now()).quiescent;
-        result = await this.shell.run(prepared(), { signal: this.#stop, timeoutMs: step.options.timeoutMs ?? this.#limits.commandMs });
-        verdict = judge(result);
-        if (verdict.ok) break;
-        if (exitOk(result)) lastRan = result;
-        agreed = quiet && previousQuiet && outputKey(result) === previous;
-        previous = outputKey(result);
-        previousQuiet = quiet;
-        if (Date.now() - lastProgress >= 5_000) {
-          lastProgress = Date.now();
-          const waiting = [...state.waiting, ...state.timers];
-          this.#log(`    … +${Math.round((Date.now() - waitFrom) / 1000)}s not there yet${waiting.length ? `; waiting for ${waiting.slice(0, 3).join('; ')}` : ''}`);
-        }
-      }
-      waitedMs = Date.now() - waitFrom;
-      // What the lesson shows may have passed while we looked (a TTL deleted the Job): report the
-      // last output that ran, against the documented one, rather than the failure that followed.
-      if (!verdict.ok && !exitOk(result) && lastRan) {
-        result = lastRan;
-        verdict = judge(result);
-      }
+      ({ result, waitedMs } = await waitForEventualOutput({
+        first: result,
+        again: () => this.shell.run(prepared(), { signal: this.#stop, timeoutMs: step.options.timeoutMs ?? this.#limits.commandMs }),
+        ok: (r) => judge(r).ok,
+        ran: exitOk,
+        state: () => this.recorder.store.state(this.recorder.now()),
+        pause: (ms) => this.#pause(ms),
+        stopped: () => this.#stop.aborted,
+        timeoutMs: step.options.timeoutMs ?? this.#limits.eventualMs,
+        log: this.#log,
+      }));
+      verdict = judge(result);
     }
 
     const output = toDefault(result.output);
+    this.#reportResult(step, exercise, result, { output, exitOk: exitOk(result), ...verdict, waitedMs }, report);
+    this.#blockOutputs.set(step.block, `${this.#blockOutputs.get(step.block) ?? ''}${result.output}`);
+    return { command, line: step.line, exitCode: result.exitCode, output, durationMs: Date.now() - began };
+  }
+
+  /** The findings of one command's last run: did not finish, failed, printed other output, was cut, came late. */
+  #reportResult(step: CommandStep, exercise: Exercise, result: CommandResult,
+    look: { output: string; exitOk: boolean; ok: boolean; comparison?: OutputComparison; waitedMs: number }, report: Report): void {
     if (result.timedOut) {
       report('error', step.line, 'command did not finish', 'the command ends', `still running after ${(step.options.timeoutMs ?? this.#limits.commandMs) / 1000} s; stopped`,
         'end the command (drop -f/--watch), or say in the lesson that the student stops it with Ctrl-C and mark it <!-- verify: background -->');
-    } else if (!exitOk(result)) {
+    } else if (!look.exitOk) {
       const expected = step.options.exitCode;
       if (expected !== undefined) {
         const marker = step.options.exitMarker;
-        report('error', step.line, `exit code ${result.exitCode}, the lesson says ${expected}`, `exit code ${expected}`, output.trim() || `exit code ${result.exitCode}`, 'fix the command, or the exit code in <!-- verify: exit=… -->',
+        report('error', step.line, `exit code ${result.exitCode}, the lesson says ${expected}`, `exit code ${expected}`, look.output.trim() || `exit code ${result.exitCode}`, 'fix the command, or the exit code in <!-- verify: exit=… -->',
           marker && !result.timedOut ? [{ kind: 'word', line: marker.line, from: marker.word, to: marker.word.replace(/=.*/, `=${result.exitCode}`) }] : undefined);
       } else {
         report('error', step.line, step.hidden ? 'hidden setup command failed' : 'command failed', step.outputs[0]?.text ?? 'the command succeeds',
-          output.trim() || `exit code ${result.exitCode}`, 'fix the command or the file it uses; a student gets the same error');
+          look.output.trim() || `exit code ${result.exitCode}`, 'fix the command or the file it uses; a student gets the same error');
       }
-    } else if (verdict.comparison) {
-      const comparison = this.#blockFallback(step, verdict.comparison, exercise, result.output);
+    } else if (look.comparison) {
+      const comparison = this.#blockFallback(step, look.comparison, exercise, result.output);
       for (const f of comparison.findings) report(f.severity, f.line, f.title, f.lessonSays, f.clusterDid, f.suggestion, f.fix);
     }
     if (result.truncated) {
       report('warning', step.line, 'output truncated', 'the whole output', `more than ${defaults.sandbox.outputBytes} bytes; the rest was dropped`, 'print less (a selector, --tail, head)');
     }
-    if (verdict.ok && waitedMs >= 3_000) {
-      report('info', step.line, `output appeared after ${Math.round(waitedMs / 1000)} s`, 'the output right away',
-        `the cluster needed ${Math.round(waitedMs / 1000)} s to get there`, 'tell the student to wait, or add a command that waits (kubectl wait --for=condition=… or kubectl rollout status) before this one');
+    if (look.ok && look.waitedMs >= 3_000) {
+      report('info', step.line, `output appeared after ${Math.round(look.waitedMs / 1000)} s`, 'the output right away',
+        `the cluster needed ${Math.round(look.waitedMs / 1000)} s to get there`, 'tell the student to wait, or add a command that waits (kubectl wait --for=condition=… or kubectl rollout status) before this one');
     }
-    this.#blockOutputs.set(step.block, `${this.#blockOutputs.get(step.block) ?? ''}${result.output}`);
-    return { command, line: step.line, exitCode: result.exitCode, output, durationMs: Date.now() - began };
   }
 
   /** Outputs of the commands of one code block so far: the output fence after it may show them all. */
@@ -580,11 +561,6 @@ class LessonRun {
     }
     return true;
   }
-}
-
-/** What two looks printed, as a student would compare them (ages and generated names aside). */
-function outputKey(result: CommandResult): string {
-  return `${result.exitCode}\n${result.output.replace(/\b\d+(?:\.\d+)?(?:ms|s|m|h|d)\b/g, '')}`;
 }
 
 /** Only what the exercise made: observations of objects first seen after it began. */
