@@ -49,6 +49,18 @@ export async function deleteClusterNetns(l: LocalLayout): Promise<void> {
   if (await clusterNetnsExists(l)) await execa('ip', ['netns', 'delete', l.netns.name], { reject: false });
 }
 
+/**
+ * A bridge of this cluster's name in the host's own namespace: left there by a harness from before
+ * the cluster namespaces (it made the bridge on the host). Nothing makes one there any more.
+ */
+export async function hostBridgeExists(l: LocalLayout): Promise<boolean> {
+  return (await execa('ip', ['link', 'show', l.cni.bridge], { reject: false })).exitCode === 0;
+}
+
+export async function deleteHostBridge(l: LocalLayout): Promise<void> {
+  if (await hostBridgeExists(l)) await execa('ip', ['link', 'delete', l.cni.bridge], { reject: false });
+}
+
 /** The two forwarders of the API server's port (see the top of this file), as supervised processes. */
 export function apiForwarders(l: LocalLayout): { name: string; file: string; args: string[] }[] {
   const port = l.ports.apiserver;

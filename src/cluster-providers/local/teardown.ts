@@ -5,7 +5,7 @@
 import { readdir, readFile, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
-import { clusterNetnsExists, deleteClusterNetns } from './cluster-netns.ts';
+import { clusterNetnsExists, deleteClusterNetns, deleteHostBridge, hostBridgeExists } from './cluster-netns.ts';
 import type { LocalLayout } from './layout.ts';
 import { STATE_MARKER } from './state-dir-claim.ts';
 
@@ -65,6 +65,7 @@ export async function listLeftovers(l: LocalLayout): Promise<string[]> {
   for (const m of await clusterMounts(l)) leftovers.push(`mount ${m}`);
   for (const c of await clusterCgroups(l)) leftovers.push(`cgroup ${c}`);
   if (await clusterNetnsExists(l)) leftovers.push(`network namespace ${l.netns.name}`);
+  if (await hostBridgeExists(l)) leftovers.push(`network interface ${l.cni.bridge} in the host's namespace (an earlier version's)`);
   const kept = new Set([path.basename(l.logs), STATE_MARKER]);
   const files = (await readdir(l.root).catch(() => [] as string[])).filter((f) => !kept.has(f));
   for (const f of files) leftovers.push(`file ${path.join(l.root, f)}`);
@@ -100,6 +101,7 @@ export async function teardown(l: LocalLayout, log: (line: string) => void = () 
   }
   // 4. The network namespace: its bridge, veths and iptables chains go with it.
   await deleteClusterNetns(l);
+  await deleteHostBridge(l);
   // 5. Files, keeping the logs of the last run for whoever has to read them.
   const entries = await readdir(l.root).catch(() => [] as string[]);
   await Promise.all(entries.filter((e) => e !== path.basename(l.logs) && e !== STATE_MARKER)
