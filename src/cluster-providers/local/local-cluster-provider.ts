@@ -315,8 +315,9 @@ export class LocalClusterProvider implements ClusterProvider {
         '--user', `${registryAuth.user}:${registryAuth.password}`, image]);
       return execa(pull.file, pull.args, { reject: false, all: true });
     };
+    const smokePod = this.options.smokePod ?? true;
     const pausePulled = pullAhead(sandboxImage);
-    if (this.options.smokePod ?? true) void pullAhead(smokeImage);
+    if (smokePod) void pullAhead(smokeImage);
 
     const adminPki = { ca: await readFile(pki.caCert), cert: await readFile(pki.cert('admin')), key: await readFile(pki.key('admin')) };
     const kubeConfig = new KubeConfig();
@@ -329,7 +330,6 @@ export class LocalClusterProvider implements ClusterProvider {
     // (/livez would wait for the start hooks too.)
     await waitFor('kube-apiserver to serve', () => apiServerOk(l, adminPki, '/readyz/etcd'), path.join(l.logs, 'kube-apiserver.log'));
     startComponent('kube-scheduler');
-    const smokePod = this.options.smokePod ?? true;
     const firstPod = smokePod ? runSmokePod(kubeConfig, core, waitFor, path.join(l.logs, 'kubelet.log')) : Promise.resolve(undefined);
     firstPod.catch(() => undefined); // awaited below; a failure meanwhile must not go unhandled
     await waitFor('kube-apiserver', () => apiServerOk(l, adminPki, '/readyz'), path.join(l.logs, 'kube-apiserver.log'));

@@ -31,7 +31,7 @@ export async function claimStateDir(root: string, log: (line: string) => void, w
   }
   await mkdir(root, { recursive: true, mode: 0o700 });
   await writeFile(path.join(root, STATE_MARKER), 'This directory is a lesson-harness local cluster\'s state; teardown empties it.\n');
-  const lock = `${root}.lock`;
+  const lock = lockFile(root);
   const deadline = Date.now() + waitMs;
   let told = false;
   for (;;) {
@@ -41,8 +41,8 @@ export async function claimStateDir(root: string, log: (line: string) => void, w
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
-    const owner = Number((await readFile(lock, 'utf8').catch(() => '')).trim());
-    if (!Number.isInteger(owner) || owner <= 0 || !processAlive(owner)) {
+    const owner = await lockOwner(root);
+    if (owner === undefined || !processAlive(owner)) {
       await unlink(lock).catch(() => undefined);
       continue;
     }
@@ -58,18 +58,26 @@ export async function claimStateDir(root: string, log: (line: string) => void, w
     await sleep(2_000);
   }
   return async () => {
-    const owner = Number((await readFile(lock, 'utf8').catch(() => '')).trim());
-    if (owner === process.pid) await unlink(lock).catch(() => undefined);
+    if ((await lockOwner(root)) === process.pid) await unlink(lock).catch(() => undefined);
   };
+}
+
+/** Beside the directory, not in it: teardown empties the directory. */
+const lockFile = (root: string): string => `${root}.lock`;
+
+/** The pid `root`'s lock names, if it names one. */
+async function lockOwner(root: string): Promise<number | undefined> {
+  const owner = Number((await readFile(lockFile(root), 'utf8').catch(() => '')).trim());
+  return Number.isInteger(owner) && owner > 0 ? owner : undefined;
 }
 
 /** True while a live run holds `root` (its lock names a live pid). */
 export async function heldByLiveRun(root: string): Promise<boolean> {
-  const owner = Number((await readFile(`${root}.lock`, 'utf8').catch(() => '')).trim());
-  return Number.isInteger(owner) && owner > 0 && processAlive(owner);
+  const owner = await lockOwner(root);
+  return owner !== undefined && processAlive(owner);
 }
 
 /** Makes `root`'s lock name `pid` (a process of a cluster that outlives the run that claimed it). */
 export async function handOverStateDir(root: string, pid: number): Promise<void> {
-  await writeFile(`${root}.lock`, `${pid}\n`, { mode: 0o600 });
+  await writeFile(lockFile(root), `${pid}\n`, { mode: 0o600 });
 }
