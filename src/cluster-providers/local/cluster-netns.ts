@@ -11,6 +11,7 @@
 // end to end; the forwarders only copy bytes.
 import { access } from 'node:fs/promises';
 import { execa } from 'execa';
+import { serviceClusterIpRange } from './component-configs.ts';
 import type { LocalLayout } from './layout.ts';
 
 /** Runs `file args` inside the cluster's network namespace (nsenter execs it: same pid, same log). */
@@ -35,10 +36,11 @@ export async function createClusterNetns(l: LocalLayout): Promise<void> {
   await ip('link', 'add', 'name', l.cni.bridge, 'type', 'bridge');
   await ip('addr', 'add', `${l.cni.gateway}/${prefix}`, 'dev', l.cni.bridge);
   await ip('link', 'set', l.cni.bridge, 'up');
-  // The node's default route, as a real node has one: Service addresses are routed before
-  // kube-proxy's rules rewrite them, so without it the node itself (a hostNetwork pod, the node's
-  // own processes) could not reach a ClusterIP. There is no uplink: nothing leaves the namespace.
-  await ip('route', 'add', 'default', 'dev', l.cni.bridge, 'src', l.cni.gateway);
+  // The Service range over the bridge: Service addresses are routed before kube-proxy's rules
+  // rewrite them, so without a route the node itself (a hostNetwork pod, the node's own processes)
+  // could not reach a ClusterIP. Not a default route: with one, a lookup of a registry that does
+  // not exist waited for the host's DNS server (50 s, unreachable from here) instead of failing.
+  await ip('route', 'add', serviceClusterIpRange, 'dev', l.cni.bridge, 'src', l.cni.gateway);
   // Service traffic is DNATed to a pod on the same bridge and routed back out.
   const forwarding = inClusterNetns(l, 'sh', ['-c', `echo 1 > /proc/sys/net/ipv4/conf/${l.cni.bridge}/forwarding`]);
   await execa(forwarding.file, forwarding.args);
