@@ -20,7 +20,7 @@ import { loadImagesConfig } from '../images/images-config.ts';
 import { evaluateObjectClaim, type ObjectClaim } from '../lesson/object-claims.ts';
 import { compareOutput, type OutputComparison } from '../lesson/compare-output.ts';
 import { findExamplesFolder } from '../lesson/examples-folder.ts';
-import { exampleFindings, fileNameFindings, parseLesson, type CommandStep, type Exercise, type Lesson } from '../lesson/parse-lesson.ts';
+import { exampleFindings, fileNameFindings, parseLesson, type CommandStep, type Exercise, type FileStep, type Lesson } from '../lesson/parse-lesson.ts';
 import { createNamespace, deleteNamespace, isHarnessNamespace } from '../kube/namespace.ts';
 import type { CommandReport, ExerciseReport, ExpectationReport, VerificationReport } from '../report/verification-report.ts';
 import { hostExecutor, type CommandExecutor, type CommandResult } from '../shell/command-executor.ts';
@@ -35,6 +35,7 @@ import { exerciseFacts, reportPods } from './lesson-facts.ts';
 import { substituteNames, type LiveObject } from './lesson-names.ts';
 import { lessonGate } from './lesson-gate.ts';
 import { WatchStopRule } from './watch-stop.ts';
+import { createsMinuteCronJob, cronStartWaitMs } from './cron-start.ts';
 import { waitForEventualOutput } from './eventual-output.ts';
 
 export interface VerifyOptions {
@@ -412,6 +413,13 @@ class LessonRun {
       return { command: step.command, line: step.line, exitCode: 0, output: '', durationMs: 0 };
     }
     const command = first.command;
+    // A CronJob that runs every minute is made early in a minute, as most students' is (cron-start.ts).
+    const files = exercise.steps.filter((s): s is FileStep => s.kind === 'file' && s.line < step.line);
+    const cronWait = createsMinuteCronJob(command, files) ? cronStartWaitMs(Date.now()) : 0;
+    if (cronWait > 0) {
+      this.#log(`    (waiting ${Math.round(cronWait / 1000)} s for the next minute: this makes a CronJob that runs every minute, and what the lesson shows before its first Job needs time before that Job starts)`);
+      await this.#pause(cronWait);
+    }
     this.#log(`  $ ${command.split('\n')[0]}${command.includes('\n') ? ' …' : ''}${step.hidden ? '   (hidden setup)' : ''}`);
     const toDefault = (text: string): string => text.replaceAll(this.namespace, 'default');
     const compareWith = step.options.ignoreOutput || step.hidden ? [] : step.outputs;
